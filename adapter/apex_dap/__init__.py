@@ -1,0 +1,1 @@
+"""Debug adapter for the `apex` debug type."""

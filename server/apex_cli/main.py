@@ -1,0 +1,44 @@
+"""`apex` command dispatch.
+
+Each subcommand lives in ``apex_cli.commands.<name>`` and exposes
+``register(subparsers)``; modules are imported only to build the parser, and
+each one imports its heavy dependencies inside its ``run`` function so that
+``apex check`` never pays for pygls or debugpy.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from apex_lsp import __version__
+
+#: Subcommand modules, in the order `apex --help` lists them.
+COMMANDS = ("check",)
+
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="apex", description="Security-aware Python language server, "
+                                 "time-travel debugger and mode policy.")
+    parser.add_argument("--version", action="version", version=f"apex {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMANDS:
+        importlib.import_module(f"apex_cli.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `apex check | head` closed the pipe: not an error worth a traceback.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,162 @@
+"""Per-file state shared by the rules during the single pass."""
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from .model import Confidence, Finding, Fix, Severity
+from .rule import Rule
+from .statements import statement_lines
+
+_MISSING = object()
+
+
+class FileContext:
+    """What a rule may ask about the file being analysed, and how it reports."""
+
+    __slots__ = ("path", "source", "aliases", "findings", "stmt", "_lines",
+                 "severity_overrides")
+
+    def __init__(self, path: str, source: str,
+                 severity_overrides: dict[str, Severity] | None = None) -> None:
+        self.path = path
+        self.source = source
+        self.aliases: dict[str, str] = {}
+        self.findings: list[Finding] = []
+        self.stmt: ast.stmt | None = None
+        self._lines: list[str] | None = None
+        self.severity_overrides = severity_overrides or {}
+
+    # -- names ----------------------------------------------------------
+    def qualname(self, node: ast.AST) -> str | None:
+        """The dotted name an expression refers to, through imports and aliases."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        head = self.aliases.get(node.id, node.id)
+        if parts:
+            parts.reverse()
+            return head + "." + ".".join(parts)
+        return head
+
+    def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.aliases[alias.asname] = alias.name
+                else:
+                    head = alias.name.partition(".")[0]
+                    self.aliases[head] = head
+            return
+        module = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            target = f"{module}.{alias.name}" if module else alias.name
+            self.aliases[alias.asname or alias.name] = target
+
+    # -- source ---------------------------------------------------------
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.source.splitlines()
+        return self._lines
+
+    def segment(self, node: ast.AST) -> str:
+        return ast.get_source_segment(self.source, node) or ""
+
+    # -- reporting ------------------------------------------------------
+    def report(self, rule: Rule | type[Rule], node: ast.AST, message: str | None = None, *,
+               severity: Severity | None = None, confidence: Confidence | None = None,
+               fix: Fix | None = None) -> None:
+        line = getattr(node, "lineno", 1)
+        col = getattr(node, "col_offset", 0)
+        end_line = getattr(node, "end_lineno", None) or line
+        end_col = getattr(node, "end_col_offset", None)
+        if end_col is None:
+            end_col = col
+        sev = self.severity_overrides.get(rule.id, severity if severity is not None else rule.severity)
+        self.findings.append(Finding(
+            path=self.path, line=line, column=col + 1, end_line=end_line,
+            end_column=end_col + 1, rule=rule.id, severity=sev,
+            confidence=confidence if confidence is not None else rule.confidence,
+            cwe=rule.cwe, capability=rule.capability,
+            message=message or rule.message or rule.summary(), fix=fix,
+            stmt_lines=statement_lines(self.stmt) if self.stmt is not None else (line, end_line),
+        ))
+
+
+# -- helpers rules share ---------------------------------------------------
+
+def keyword(call: ast.Call, name: str, default: Any = None) -> ast.expr | Any:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return default
+
+
+def argument(call: ast.Call, position: int, name: str | None = None) -> ast.expr | None:
+    """The argument passed at ``position`` or as keyword ``name``."""
+    if position < len(call.args) and not any(
+            isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+        return call.args[position]
+    if name is not None:
+        return keyword(call, name)
+    return None
+
+
+def literal(node: ast.AST | None, default: Any = _MISSING) -> Any:
+    """The value of a literal expression, or ``default`` when it is not one."""
+    if node is None:
+        return None if default is _MISSING else default
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        if default is _MISSING:
+            raise
+        return default
+
+
+def is_constant(node: ast.AST | None) -> bool:
+    """True when the expression is built only from literals (no names, no calls)."""
+    if node is None:
+        return True
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.JoinedStr):
+        return all(isinstance(v, ast.Constant) or
+                   (isinstance(v, ast.FormattedValue) and is_constant(v.value))
+                   for v in node.values)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(is_constant(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(is_constant(k) and is_constant(v) for k, v in zip(node.keys, node.values))
+    if isinstance(node, ast.BinOp):
+        return is_constant(node.left) and is_constant(node.right)
+    if isinstance(node, ast.UnaryOp):
+        return is_constant(node.operand)
+    return False
+
+
+def is_string_building(node: ast.AST | None) -> bool:
+    """True for an expression that builds a string from non-literal parts:
+    f-strings, ``%`` formatting, ``+`` concatenation and ``.format``."""
+    if node is None or is_constant(node):
+        return False
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
+        return _has_str(node.left) or _has_str(node.right) or \
+            is_string_building(node.left) or is_string_building(node.right)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("format", "format_map")):
+        return True
+    return False
+
+
+def _has_str(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Constant) and isinstance(node.value, str)) or \
+        isinstance(node, ast.JoinedStr)

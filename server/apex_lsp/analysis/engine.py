@@ -1,0 +1,258 @@
+"""One pass over a file's AST that hands each node only to the rules that asked for it."""
+from __future__ import annotations
+
+import ast
+import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+from . import suppress
+from .context import FileContext
+from .model import Confidence, FileError, Finding, Severity
+from .registry import all_rules
+from .rule import Rule
+
+SYNTAX_ERROR_ID = "APX000"
+UNUSED_SUPPRESSION_ID = "APX001"
+#: How many broken lines the parser may blank out to recover the rest of a file.
+MAX_RECOVERY_ATTEMPTS = 8
+
+#: A whole-file pass that is not a node rule (the taint engine is one).
+FilePass = Callable[[ast.Module, FileContext], None]
+
+
+@dataclass(slots=True)
+class FileResult:
+    findings: list[Finding] = field(default_factory=list)
+    error: FileError | None = None
+    suppressed: int = 0
+
+
+class Analyzer:
+    """Runs a set of rules over source text. Reusable across files; thread-safe."""
+
+    def __init__(self, rules: Iterable[type[Rule]] | None = None, *,
+                 severity_overrides: dict[str, Severity] | None = None,
+                 report_unused_suppressions: bool = False,
+                 passes: Sequence[FilePass] = ()) -> None:
+        chosen = list(all_rules() if rules is None else rules)
+        self.rules = chosen
+        self.rule_ids = frozenset(r.id for r in chosen)
+        self.severity_overrides = dict(severity_overrides or {})
+        self.report_unused_suppressions = report_unused_suppressions
+        self.passes = tuple(passes)
+        by_type: dict[type, list] = defaultdict(list)
+        by_call: dict[str, list] = defaultdict(list)
+        by_method: dict[str, list] = defaultdict(list)
+        self._bandit_ids: dict[str, tuple[str, ...]] = {}
+        for rule_cls in chosen:
+            rule = rule_cls()
+            self._bandit_ids[rule_cls.id] = rule_cls.bandit
+            for node_type in rule_cls.node_types:
+                by_type[node_type].append(rule.check)
+            for name in rule_cls.calls:
+                by_call[name].append(rule.check_call)
+            for name in rule_cls.methods:
+                by_method[name].append(rule.check_call)
+        self._by_type = dict(by_type)
+        self._by_call = dict(by_call)
+        self._by_method = dict(by_method)
+
+    # -- entry points ---------------------------------------------------
+    def analyze_file(self, path: str, display_path: str | None = None) -> FileResult:
+        shown = display_path or path
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            return FileResult(error=FileError(shown, f"cannot read file: {exc.strerror or exc}"))
+        return self.analyze_bytes(data, shown)
+
+    def analyze_bytes(self, data: bytes, path: str) -> FileResult:
+        if b"\x00" in data[:8192]:
+            return FileResult(error=FileError(path, "binary file (contains NUL bytes); skipped"))
+        try:
+            source = _decode(data)
+        except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
+            return FileResult(error=FileError(path, f"cannot decode file: {exc}"))
+        return self.analyze_source(source, path)
+
+    def analyze_source(self, source: str, path: str = "<string>") -> FileResult:
+        if "\x00" in source:
+            return FileResult(error=FileError(path, "source contains NUL bytes; skipped"))
+        result = FileResult()
+        tree, syntax_finding = self._parse(source, path)
+        if syntax_finding is not None:
+            result.findings.append(syntax_finding)
+        if tree is None:
+            return result
+        ctx = FileContext(path, source, self.severity_overrides)
+        try:
+            self._walk(tree, ctx)
+            for file_pass in self.passes:
+                file_pass(tree, ctx)
+        except RecursionError:
+            result.error = FileError(path, "expression nesting too deep to analyse; "
+                                           "findings for this file may be incomplete")
+        result.findings.extend(ctx.findings)
+        self._apply_suppressions(source, path, result)
+        result.findings.sort(key=Finding.sort_key)
+        return result
+
+    # -- parsing --------------------------------------------------------
+    def _parse(self, source: str, path: str) -> tuple[ast.Module | None, Finding | None]:
+        first_error: Finding | None = None
+        text = source
+        for _ in range(MAX_RECOVERY_ATTEMPTS + 1):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    return ast.parse(text, path), first_error
+            except SyntaxError as exc:
+                if first_error is None:
+                    first_error = _syntax_finding(exc, path)
+                text = _blank_line(text, exc.lineno)
+                if text is None:
+                    return None, first_error
+            except (RecursionError, MemoryError, ValueError) as exc:
+                message = ("too deeply nested to parse" if isinstance(exc, RecursionError)
+                           else f"cannot parse: {exc}")
+                return None, first_error or Finding(
+                    path, 1, 1, 1, 1, SYNTAX_ERROR_ID, Severity.HIGH, Confidence.HIGH,
+                    None, None, message)
+        return None, first_error
+
+    # -- the single pass ----------------------------------------------------
+    def _walk(self, tree: ast.Module, ctx: FileContext) -> None:
+        by_type = self._by_type
+        by_call = self._by_call
+        by_method = self._by_method
+        stmt_base = ast.stmt
+        Call, Attribute = ast.Call, ast.Attribute
+        Import, ImportFrom = ast.Import, ast.ImportFrom
+        AST = ast.AST
+        # Each entry is (node, the statement it belongs to).
+        stack: list = [(tree, None)]
+        pop = stack.pop
+        while stack:
+            node, stmt = pop()
+            cls = node.__class__
+            if isinstance(node, stmt_base):
+                stmt = node
+                if cls is Import or cls is ImportFrom:
+                    ctx.bind_import(node)
+            ctx.stmt = stmt
+            handlers = by_type.get(cls)
+            if handlers:
+                for handler in handlers:
+                    self._run(handler, node, ctx)
+            if cls is Call:
+                func = node.func
+                found = by_call.get(ctx.qualname(func) or "")
+                if func.__class__ is Attribute:
+                    by_attr = by_method.get(func.attr)
+                    if by_attr:
+                        found = by_attr if not found else list(dict.fromkeys(found + by_attr))
+                if found:
+                    for handler in found:
+                        self._run(handler, node, ctx)
+            children = []
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if value.__class__ is list:
+                    for item in value:
+                        if isinstance(item, AST):
+                            children.append((item, stmt))
+                elif isinstance(value, AST):
+                    children.append((value, stmt))
+            if children:
+                # Reverse so nodes pop in source order (imports before their uses).
+                children.reverse()
+                stack.extend(children)
+
+    @staticmethod
+    def _run(handler, node: ast.AST, ctx: FileContext) -> None:
+        saved_stmt = ctx.stmt
+        try:
+            handler(node, ctx)
+        except RecursionError:
+            raise
+        except Exception as exc:  # a broken rule must not cost the user the other findings
+            rule = getattr(handler, "__self__", None)
+            rule_id = getattr(rule, "id", "?")
+            ctx.findings.append(Finding(
+                ctx.path, getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1,
+                getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1,
+                SYNTAX_ERROR_ID, Severity.INFO, Confidence.LOW, None, None,
+                f"internal error in rule {rule_id}: {type(exc).__name__}: {exc}"))
+        finally:
+            ctx.stmt = saved_stmt
+
+    # -- suppressions ---------------------------------------------------
+    def _apply_suppressions(self, source: str, path: str, result: FileResult) -> None:
+        comments = suppress.scan(source)
+        if not comments:
+            return
+        kept: list[Finding] = []
+        for finding in result.findings:
+            start, end = finding.stmt_lines
+            if start == 0:
+                start, end = finding.line, finding.end_line
+            bandit_ids = self._bandit_ids.get(finding.rule, ())
+            hit = None
+            for line in range(start, end + 1):
+                comment = comments.get(line)
+                if comment is not None and comment.matches(finding.rule, bandit_ids):
+                    hit = comment
+                    break
+            if hit is None or finding.rule == SYNTAX_ERROR_ID:
+                kept.append(finding)
+            else:
+                hit.used.add(finding.rule)
+                result.suppressed += 1
+        if self.report_unused_suppressions:
+            for comment in comments.values():
+                if not comment.used:
+                    kept.append(Finding(path, comment.line, 1, comment.line, 1,
+                                        UNUSED_SUPPRESSION_ID, Severity.INFO, Confidence.HIGH,
+                                        None, None, "unused suppression comment"))
+        result.findings = kept
+
+
+def _decode(data: bytes) -> str:
+    import io
+    import tokenize
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    text = data.decode(encoding)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _syntax_finding(exc: SyntaxError, path: str) -> Finding:
+    line = exc.lineno or 1
+    col = max(exc.offset or 1, 1)
+    end_line = getattr(exc, "end_lineno", None) or line
+    end_col = getattr(exc, "end_offset", None) or col
+    if (end_line, end_col) < (line, col):
+        end_line, end_col = line, col
+    return Finding(path, line, col, end_line, end_col, SYNTAX_ERROR_ID, Severity.HIGH,
+                   Confidence.HIGH, None, None, f"syntax error: {exc.msg}",
+                   stmt_lines=(line, end_line))
+
+
+def _blank_line(text: str, lineno: int | None) -> str | None:
+    """Replace one line with ``pass`` at its indentation so the rest still parses."""
+    if not lineno:
+        return None
+    lines = text.split("\n")
+    if lineno > len(lines):
+        return None
+    original = lines[lineno - 1]
+    stripped = original.lstrip()
+    replacement = original[: len(original) - len(stripped)] + "pass"
+    if not stripped:
+        return None
+    if stripped == "pass":
+        replacement = ""
+    lines[lineno - 1] = replacement
+    return "\n".join(lines)

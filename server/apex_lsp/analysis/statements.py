@@ -1,0 +1,29 @@
+"""Which lines belong to a statement, for suppressions."""
+from __future__ import annotations
+
+import ast
+
+_COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try,
+             ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match)
+if hasattr(ast, "TryStar"):
+    _COMPOUND += (ast.TryStar,)
+
+
+def statement_lines(node: ast.stmt) -> tuple[int, int]:
+    """The lines a suppression comment may sit on for findings in ``node``.
+
+    For a compound statement only its header counts, so a comment in the body
+    does not silence the ``if`` test above it."""
+    start = node.lineno
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:
+        start = min(start, *(d.lineno for d in decorators))
+    if isinstance(node, _COMPOUND):
+        body = getattr(node, "body", None) or getattr(node, "cases", None)
+        if body:
+            first = body[0].lineno
+            if isinstance(body[0], ast.match_case):
+                first = body[0].pattern.lineno
+            return start, max(node.lineno, first - 1)
+        return start, node.lineno
+    return start, node.end_lineno or node.lineno

@@ -1,0 +1,58 @@
+"""Every rule has a fixture whose ``# expect: ID`` lines are exactly its findings."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from apex_lsp.analysis import Analyzer, all_rules
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
+META_RULES = {"APX000", "APX001"}  # covered by the engine tests
+
+
+def _expected_lines(text: str, rule_id: str) -> set[int]:
+    lines = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        match = EXPECT.search(line)
+        if match and rule_id in {i.strip() for i in match.group(1).split(",")}:
+            lines.add(number)
+    return lines
+
+
+@pytest.mark.parametrize("rule", [r for r in all_rules() if r.id not in META_RULES],
+                         ids=lambda r: r.id)
+def test_rule_fixture(rule):
+    fixture = FIXTURES / f"{rule.id}.py"
+    assert fixture.exists(), f"{rule.id} needs a fixture at {fixture}"
+    text = fixture.read_text(encoding="utf-8")
+    expected = _expected_lines(text, rule.id)
+    assert expected, "the fixture needs positive cases (# expect: ID)"
+    assert "# safe" in text, "the fixture needs negative cases (# safe: why)"
+    result = Analyzer([rule]).analyze_source(text, str(fixture))
+    found = {f.line for f in result.findings if f.rule == rule.id}
+    assert not [f for f in result.findings if f.rule == "APX000"], result.findings
+    assert found == expected, (
+        f"missing on lines {sorted(expected - found)}, unexpected on lines {sorted(found - expected)}")
+
+
+def test_every_rule_is_documented():
+    required = ("## What it does", "## Why is this bad", "## Example", "## Use instead")
+    for rule in all_rules():
+        doc = rule.doc()
+        missing = [s for s in required if s not in doc]
+        assert not missing, f"{rule.id} docstring lacks {missing}"
+
+
+def test_rule_metadata_is_complete():
+    ids = [r.id for r in all_rules()]
+    assert len(ids) == len(set(ids))
+    for rule in all_rules():
+        assert re.fullmatch(r"APX\d{3}", rule.id), rule.id
+        assert re.fullmatch(r"[a-z0-9-]+", rule.name), rule.name
+        assert rule.category
+        if rule.id not in META_RULES:
+            assert rule.cwe, f"{rule.id} has no CWE"
+            assert rule.calls or rule.methods or rule.node_types, f"{rule.id} asks for nothing"
