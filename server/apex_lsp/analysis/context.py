@@ -160,3 +160,46 @@ def is_string_building(node: ast.AST | None) -> bool:
 def _has_str(node: ast.AST) -> bool:
     return (isinstance(node, ast.Constant) and isinstance(node.value, str)) or \
         isinstance(node, ast.JoinedStr)
+
+
+def is_true(node: ast.AST | None) -> bool:
+    """True for a literal truthy constant (``True``, ``1``, ``"yes"``)."""
+    return isinstance(node, ast.Constant) and bool(node.value) and node.value is not Ellipsis
+
+
+def is_false(node: ast.AST | None) -> bool:
+    """True for a literal falsy constant (``False``, ``0``, ``None``, ``""``)."""
+    return isinstance(node, ast.Constant) and not node.value
+
+
+def string_parts(node: ast.AST | None) -> str:
+    """The literal text of a string expression, non-literal pieces left out.
+
+    Follows only the string-building spine (``+``/``%`` operands, f-string
+    parts, the receiver of ``.format``), so ``"SELECT * FROM t WHERE id=" + x``
+    gives ``"SELECT * FROM t WHERE id="``. Used to recognise what a built
+    string is (SQL, an LDAP filter, HTML) without evaluating it.
+    """
+    pieces: list[str] = []
+    stack = [node]
+    while stack and len(pieces) < 64:
+        item = stack.pop()
+        if isinstance(item, ast.Constant) and isinstance(item.value, str):
+            pieces.append(item.value)
+        elif isinstance(item, ast.JoinedStr):
+            stack.extend(reversed(item.values))
+        elif isinstance(item, ast.BinOp) and isinstance(item.op, (ast.Add, ast.Mod)):
+            stack.append(item.right)
+            stack.append(item.left)
+        elif (isinstance(item, ast.Call) and isinstance(item.func, ast.Attribute)
+              and item.func.attr in ("format", "format_map")):
+            stack.append(item.func.value)
+    return " ".join(pieces)
+
+
+def char_column(ctx: FileContext, line: int, byte_offset: int) -> int:
+    """Convert an AST (UTF-8 byte) column on 1-based ``line`` to a 1-based character column."""
+    if 1 <= line <= len(ctx.lines):
+        text = ctx.lines[line - 1]
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+    return byte_offset + 1
