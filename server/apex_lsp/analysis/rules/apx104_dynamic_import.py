@@ -1,0 +1,52 @@
+"""Module imported by a name computed at run time.
+
+## What it does
+Flags `__import__(name)`, `importlib.import_module(name)` and
+`importlib.__import__(name)` when the module name is not a literal.
+
+## Why is this bad
+Importing a module runs its top-level code. If an attacker can choose the
+name (a plugin setting, a query parameter, a serialized class path) they can
+import any module on `sys.path`, including one they managed to write, and
+run it (CWE-470). Literal names are not flagged.
+
+## Example
+```python
+handler = importlib.import_module(request.args["backend"])
+```
+
+## Use instead
+Map the allowed choices explicitly:
+```python
+BACKENDS = {"s3": "app.backends.s3", "local": "app.backends.local"}
+handler = importlib.import_module(BACKENDS[request.args["backend"]])
+```
+
+## References
+- https://docs.python.org/3/library/importlib.html#importlib.import_module
+- https://cwe.mitre.org/data/definitions/470.html
+"""
+import ast
+
+from ..context import FileContext, argument, is_constant
+from ..model import Confidence, Severity
+from ..rule import Rule
+
+
+class DynamicImport(Rule):
+    id = "APX104"
+    name = "import-by-computed-name"
+    category = "code-injection"
+    cwe = 470
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    capability = "dynamic_code"
+    calls = frozenset({"__import__", "builtins.__import__", "importlib.import_module",
+                       "importlib.__import__"})
+
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        name = argument(node, 0, "name")
+        if name is None or is_constant(name):
+            return
+        ctx.report(self, node, "module imported by a computed name; an attacker who "
+                               "chooses the name chooses the code that runs")
