@@ -1,52 +1,173 @@
-"""`apex check`: run the analyzer over files and directories."""
+"""`apex check`: analyse files and directories for security problems.
+
+Exit status: 0 no findings, 1 findings (or files that could not be analysed),
+2 usage or configuration error. ``--exit-zero`` turns 1 into 0.
+"""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
+import time
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+CONFIDENCES = ("low", "medium", "high")
+
+
+def _selectors(text: str) -> tuple[str, ...]:
+    return tuple(s.strip().upper() for s in text.split(",") if s.strip())
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("check", help="analyse Python files for security problems",
-                       description="Analyse Python files for security problems.")
-    p.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p = sub.add_parser(
+        "check", help="analyse Python files for security problems",
+        description="Analyse Python files for security problems. Directories are walked "
+                    "(respecting .gitignore and the exclude settings); files named on the "
+                    "command line are always analysed.",
+        epilog="Exit status: 0 no findings, 1 findings or unanalysable files, "
+               "2 usage or configuration error. See docs/check.md.")
+    p.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                   help="files or directories (default: .)")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                   help="output format (default: text)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    sel = p.add_argument_group("rule selection (override the configuration)")
+    sel.add_argument("--select", type=_selectors, metavar="IDS",
+                     help="comma-separated rule ids or prefixes to run instead of the "
+                          "configured set (APX1 = APX100-APX199, ALL = every rule)")
+    sel.add_argument("--extend-select", type=_selectors, default=(), metavar="IDS",
+                     help="rule ids or prefixes to add to the selected set")
+    sel.add_argument("--ignore", type=_selectors, default=(), metavar="IDS",
+                     help="rule ids or prefixes to leave out")
+    sel.add_argument("--min-severity", choices=SEVERITIES,
+                     help="report only findings at least this severe")
+    sel.add_argument("--min-confidence", choices=CONFIDENCES,
+                     help="report only findings at least this confident")
+    sel.add_argument("--report-unused-suppressions", action="store_true",
+                     help="report '# apex: ignore' / '# nosec' comments that suppress nothing "
+                          "(as APX001)")
+    p.add_argument("--show-settings", action="store_true",
+                   help="print the effective settings for each PATH and exit")
+    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                   help="worker processes (default: one per CPU; 1 = no workers)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="list excluded paths and why, on stderr")
     p.set_defaults(func=run)
 
 
-def _iter_files(paths):
-    for path in paths:
-        if os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
-                for name in sorted(files):
-                    if name.endswith(".py"):
-                        yield os.path.join(root, name)
-        else:
-            yield path
+class ProgressBar:
+    """A one-line bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.last = 0.0
+        self.drawn = False
+
+    @staticmethod
+    def wanted(stream) -> bool:
+        return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("CI")
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        width = 30
+        filled = width * done // max(total, 1)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        self.stream.flush()
+        self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _usage_error(message: str) -> int:
+    print(f"apex check: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _validate_cli_selectors(args) -> str | None:
+    from apex_lsp.analysis.registry import all_rules
+    ids = [r.id for r in all_rules()]
+    for flag, values in (("--select", args.select or ()), ("--extend-select", args.extend_select),
+                         ("--ignore", args.ignore)):
+        for value in values:
+            if value != "ALL" and not any(i.startswith(value) for i in ids):
+                return f"{flag}: {value!r} matches no rule (expected an id such as APX101 " \
+                       f"or a prefix such as APX1)"
+    return None
+
+
+def _config_error(exc) -> int:
+    for problem in exc.problems:
+        print(f"apex check: configuration error: {problem}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def run(args: argparse.Namespace) -> int:
-    from apex_lsp.analysis import Analyzer
+    from apex_lsp.analysis.checker import Checker
+    from apex_lsp.analysis.formats import write
+    from apex_lsp.analysis.projects import CliOverrides, ConfigError, ProjectResolver
 
-    analyzer = Analyzer([r for r in __import__("apex_lsp.analysis", fromlist=["x"]).all_rules()
-                         if r.enabled_by_default])
-    findings, errors = [], []
-    for path in _iter_files(args.paths):
-        result = analyzer.analyze_file(path)
-        findings.extend(result.findings)
-        if result.error:
-            errors.append(result.error)
-    if args.format == "json":
-        json.dump({"version": 1, "findings": [f.as_json() for f in findings],
-                   "errors": [e.as_json() for e in errors]}, sys.stdout, indent=2)
-        print()
+    problem = _validate_cli_selectors(args)
+    if problem:
+        return _usage_error(problem)
+    if args.jobs < 0:
+        return _usage_error("--jobs must be 0 (one per CPU) or more")
+    missing = [p for p in args.paths if not os.path.lexists(p)]
+    if missing:
+        return _usage_error("no such file or directory: " + ", ".join(missing))
+
+    cli = CliOverrides(select=args.select, extend_select=args.extend_select, ignore=args.ignore,
+                       min_severity=args.min_severity, min_confidence=args.min_confidence,
+                       report_unused_suppressions=args.report_unused_suppressions)
+    checker = Checker(ProjectResolver(cli))
+
+    if args.show_settings:
+        from apex_lsp.analysis.projects import describe
+        try:
+            projects = {checker.resolver.for_path(p).root: checker.resolver.for_path(p)
+                        for p in args.paths}
+        except ConfigError as exc:
+            return _config_error(exc)
+        sys.stdout.write("\n".join(describe(p) for p in projects.values()))
+        return EXIT_CLEAN
+
+    progress = ProgressBar(sys.stderr) if ProgressBar.wanted(sys.stderr) else None
+    try:
+        report = checker.check_paths(args.paths, jobs=args.jobs or None, progress=progress)
+    except ConfigError as exc:
+        return _config_error(exc)
+    finally:
+        if progress is not None:
+            progress.clear()
+
+    if args.verbose:
+        for item in report.excluded:
+            print(f"excluded: {item.shown}: {item.reason}", file=sys.stderr)
+        for item in report.notes:
+            print(f"included: {item.shown}: {item.reason}", file=sys.stderr)
     else:
-        for f in findings:
-            print(f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.severity}] {f.message}")
-        for e in errors:
-            print(f"{e.path}: error: {e.message}", file=sys.stderr)
-        print(f"Found {len(findings)} finding(s) in the checked files.")
-    return 1 if findings and not args.exit_zero else 0
+        remarkable = sum(1 for e in report.excluded if e.remarkable)
+        if remarkable and args.format == "text":
+            print(f"apex check: {remarkable} path(s) excluded by exclude settings or "
+                  f".gitignore; --verbose lists them", file=sys.stderr)
+
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as out:
+                write(args.format, report, out)
+        except OSError as exc:
+            return _usage_error(f"cannot write {args.output}: {exc.strerror or exc}")
+    else:
+        write(args.format, report, sys.stdout)
+        sys.stdout.flush()
+
+    if (report.findings or report.errors) and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN

@@ -1,0 +1,154 @@
+"""From AnalysisSettings to what the analyzer runs: rules, severities, per-file ignores.
+
+Selectors are rule ids or id prefixes (``"APX1"`` selects APX100-APX199;
+``"ALL"`` selects every rule). Like ruff, the most specific selector wins when
+``select``/``extend-select`` and ``ignore`` disagree: ``ignore = ["APX1"]`` with
+``extend-select = ["APX101"]`` keeps APX101. On a tie, ``ignore`` wins.
+With an empty ``select`` the base set is every rule enabled by default.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from apex_policy.analysis_settings import AnalysisSettings
+
+from .discovery import path_matches
+from .gitignore import Pattern, compile_pattern
+from .model import Confidence, Finding, Severity
+from .registry import all_rules
+from .rule import Rule
+
+SYNTAX_ERROR_ID = "APX000"
+UNUSED_SUPPRESSION_ID = "APX001"
+ALL = "ALL"
+
+
+class SelectionError(ValueError):
+    """A setting names something that does not exist; ``key`` is the TOML key."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+def _specificity(selector: str, rule_id: str) -> int:
+    """Length of ``selector`` when it selects ``rule_id``, else -1."""
+    if selector == ALL:
+        return 0
+    return len(selector) if rule_id.startswith(selector) else -1
+
+
+def _check_selectors(key: str, selectors: Iterable[str], ids: Sequence[str]) -> tuple[str, ...]:
+    out = []
+    for raw in selectors:
+        selector = raw.strip().upper()
+        if selector != ALL and not any(i.startswith(selector) for i in ids):
+            raise SelectionError(key, f"{raw!r} matches no rule (expected a rule id such as "
+                                      f"'APX101' or a prefix such as 'APX1')")
+        out.append(selector)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class PerFileIgnore:
+    pattern: Pattern
+    selectors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    rules: tuple[type[Rule], ...]
+    severity_overrides: dict[str, Severity]
+    per_file_ignores: tuple[PerFileIgnore, ...]
+    min_severity: Severity
+    min_confidence: Confidence
+    report_unused_suppressions: bool
+    #: Whether syntax errors (APX000, produced by the engine itself) are reported.
+    report_syntax_errors: bool
+
+    @property
+    def rule_ids(self) -> frozenset[str]:
+        return frozenset(r.id for r in self.rules)
+
+    def ignored_in(self, rel_path: str | None) -> tuple[str, ...]:
+        """Selectors ignored for a file, given its path relative to the project root."""
+        if not rel_path or not self.per_file_ignores:
+            return ()
+        out: list[str] = []
+        for item in self.per_file_ignores:
+            if path_matches((item.pattern,), rel_path) is not None:
+                out.extend(item.selectors)
+        return tuple(out)
+
+    def keep(self, finding: Finding, ignored: tuple[str, ...] = ()) -> bool:
+        """Whether a finding survives per-file ignores and the minimum severity/confidence."""
+        if finding.rule == SYNTAX_ERROR_ID:
+            if not self.report_syntax_errors:
+                return False
+        elif finding.severity < self.min_severity or finding.confidence < self.min_confidence:
+            return False
+        return not any(_specificity(s, finding.rule) >= 0 for s in ignored)
+
+
+def _parse_level(key: str, text: str, kind):
+    try:
+        return kind.parse(text)
+    except (KeyError, AttributeError):
+        names = ", ".join(str(m) for m in kind)
+        raise SelectionError(key, f"{text!r} is not one of: {names}") from None
+
+
+def select_rules(settings: AnalysisSettings,
+                 catalogue: Sequence[type[Rule]] | None = None) -> RuleSelection:
+    """Resolve ``settings`` against the rule catalogue. Raises SelectionError."""
+    rules = tuple(all_rules() if catalogue is None else catalogue)
+    ids = [r.id for r in rules]
+    select = _check_selectors("select", settings.select, ids)
+    extend = _check_selectors("extend-select", settings.extend_select, ids)
+    ignore = _check_selectors("ignore", settings.ignore, ids)
+
+    chosen = []
+    for rule in rules:
+        if select:
+            on = max((_specificity(s, rule.id) for s in select), default=-1)
+        else:
+            on = 0 if rule.enabled_by_default else -1
+        on = max([on] + [_specificity(s, rule.id) for s in extend])
+        off = max((_specificity(s, rule.id) for s in ignore), default=-1)
+        if on >= 0 and on > off:
+            chosen.append(rule)
+    syntax_off = max((_specificity(s, SYNTAX_ERROR_ID) for s in ignore), default=-1)
+    syntax_on = max([_specificity(s, SYNTAX_ERROR_ID) for s in select + extend] + [0])
+    # APX000/APX001 are produced by the engine, not by a rule's check method.
+    engine_made = {SYNTAX_ERROR_ID, UNUSED_SUPPRESSION_ID}
+    # APX001 is opt-in: selecting it (or ALL) turns unused-suppression reports on.
+    report_unused = settings.report_unused_suppressions or any(
+        r.id == UNUSED_SUPPRESSION_ID for r in chosen)
+    chosen = [r for r in chosen if r.id not in engine_made]
+
+    overrides = {}
+    known = set(ids)
+    for rule_id, level in settings.severity.items():
+        if rule_id.upper() not in known:
+            raise SelectionError("severity", f"{rule_id!r} is not a rule id")
+        overrides[rule_id.upper()] = _parse_level(f"severity.{rule_id}", level, Severity)
+
+    per_file = []
+    for glob, selectors in settings.per_file_ignores.items():
+        pattern = compile_pattern(glob)
+        if pattern is None:
+            raise SelectionError("per-file-ignores", f"{glob!r} is not a usable pattern")
+        per_file.append(PerFileIgnore(pattern, _check_selectors(
+            f"per-file-ignores.{glob}", selectors, ids)))
+
+    return RuleSelection(
+        rules=tuple(chosen),
+        severity_overrides=overrides,
+        per_file_ignores=tuple(per_file),
+        min_severity=_parse_level("min-severity", settings.min_severity, Severity),
+        min_confidence=_parse_level("min-confidence", settings.min_confidence, Confidence),
+        report_unused_suppressions=report_unused,
+        report_syntax_errors=not (syntax_off >= 0 and syntax_off >= syntax_on),
+    )
