@@ -1,0 +1,82 @@
+"""The `random` module (or `uuid.uuid1`) used to make a token, password or key.
+
+## What it does
+Flags `random.random`, `randint`, `randrange`, `choice`, `choices`, `sample`,
+`getrandbits`, `randbytes`, `shuffle` and `uuid.uuid1` when the statement
+assigns the result to a secret-looking name (`token`, `password`,
+`reset_code`, `api_key`, `nonce`, `salt`, `otp`, ...). Other uses of `random`
+(simulations, jitter, sampling) are left alone on purpose, which keeps the rule
+quiet; a secret built in one statement and assigned in another is not seen.
+
+## Why is this bad
+`random` is a Mersenne Twister: after 624 outputs an observer can predict every
+future value, so tokens made from it can be guessed (CWE-338). `uuid1` is the
+host's MAC address plus a timestamp.
+
+## Example
+```python
+import random, string
+reset_token = "".join(random.choices(string.ascii_letters, k=32))
+```
+
+## Use instead
+```python
+import secrets
+reset_token = secrets.token_urlsafe(32)
+```
+
+## References
+- https://docs.python.org/3/library/secrets.html
+- https://cwe.mitre.org/data/definitions/338.html
+"""
+import ast
+
+from ..context import FileContext
+from ..model import Confidence, Severity
+from ..rule import Rule
+from ._secrets import name_kind, target_name, words
+
+_FUNCTIONS = ("random", "randint", "randrange", "choice", "choices", "sample",
+              "getrandbits", "randbytes", "shuffle", "uniform")
+_CODE_QUALIFIERS = frozenset({"verification", "reset", "auth", "confirmation", "activation",
+                              "otp", "login", "invite", "invitation", "recovery", "access"})
+
+
+def _secret_target(name: str | None) -> bool:
+    if name_kind(name):
+        return True
+    parts = words(name or "")
+    if not parts:
+        return False
+    return parts[-1] in ("otp", "pin") or (
+        parts[-1] == "code" and len(parts) > 1 and parts[-2] in _CODE_QUALIFIERS)
+
+
+def _targets(stmt: ast.AST | None) -> list[ast.AST]:
+    if isinstance(stmt, ast.Assign):
+        found = []
+        for target in stmt.targets:
+            found.extend(target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target])
+        return found
+    if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
+        return [stmt.target]
+    return []
+
+
+class InsecureRandomSecret(Rule):
+    id = "APX406"
+    name = "insecure-random-secret"
+    category = "weak-crypto"
+    cwe = 338
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    bandit = ("B311",)
+    calls = frozenset({*(f"random.{f}" for f in _FUNCTIONS), "uuid.uuid1"})
+
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        for target in _targets(ctx.stmt):
+            name = target_name(target)
+            if _secret_target(name):
+                ctx.report(self, node, f"{ctx.qualname(node.func)}() is predictable and must "
+                                       f"not make '{name}'; use the secrets module")
+                return

@@ -1,0 +1,59 @@
+"""The fixes attached by the weak-crypto, TLS and network rules: applied to real
+source, the result re-parses and the finding is gone."""
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from apex_lsp.analysis import Analyzer, rules_by_id
+
+
+def _apply(source: str, fix) -> str:
+    lines = source.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    for edit in sorted(fix.edits, key=lambda e: (e.line, e.column), reverse=True):
+        start = offsets[edit.line - 1] + edit.column - 1
+        end = offsets[edit.end_line - 1] + edit.end_column - 1
+        source = source[:start] + edit.text + source[end:]
+    return source
+
+
+def _fix_once(rule_id: str, source: str) -> tuple[str, str]:
+    source = textwrap.dedent(source)
+    analyzer = Analyzer([rules_by_id()[rule_id]])
+    findings = [f for f in analyzer.analyze_source(source).findings if f.rule == rule_id]
+    assert len(findings) == 1, findings
+    fix = findings[0].fix
+    assert fix is not None, "expected a fix"
+    fixed = _apply(source, fix)
+    ast.parse(fixed)
+    assert not [f for f in analyzer.analyze_source(fixed).findings if f.rule == rule_id]
+    return fixed, fix.title
+
+
+@pytest.mark.parametrize("before, after", [
+    ("import hashlib\nhashlib.md5(data)\n",
+     "import hashlib\nhashlib.md5(data, usedforsecurity=False)\n"),
+    ("import hashlib\nhashlib.md5()\n",
+     "import hashlib\nhashlib.md5(usedforsecurity=False)\n"),
+    ("import hashlib\nhashlib.new('md5', data,)\n",
+     "import hashlib\nhashlib.new('md5', data, usedforsecurity=False,)\n"),
+    ("import hashlib\nx = hashlib.sha1(\n    data,  # payload\n).hexdigest()\n",
+     "import hashlib\nx = hashlib.sha1(\n    data, usedforsecurity=False,  # payload\n).hexdigest()\n"),
+    ("from hashlib import md5\nkey = {'é': md5('\u00e9'.encode()).hexdigest()}\n",
+     "from hashlib import md5\nkey = {'é': md5('\u00e9'.encode(), usedforsecurity=False).hexdigest()}\n"),
+])
+def test_usedforsecurity_fix(before, after):
+    fixed, title = _fix_once("APX400", before)
+    assert fixed == after
+    assert "if not used for security" in title
+
+
+def test_no_usedforsecurity_fix_when_kwargs_may_carry_it():
+    source = "import hashlib\nhashlib.md5(data, **options)\n"
+    findings = Analyzer([rules_by_id()["APX400"]]).analyze_source(source).findings
+    assert len(findings) == 1 and findings[0].fix is None
