@@ -1,0 +1,159 @@
+"""Per-document analysis scheduling: off the event loop, latest version wins.
+
+Each open document has at most one analysis in flight. Edits that arrive while
+it runs only mark the document dirty; when the analysis finishes its result is
+kept only if the document is still at the version that was analysed (and the
+settings have not changed meanwhile), and the loop then analyses the newest
+text. So a burst of edits costs at most two analyses, and a stale version's
+diagnostics never reach the client (the flake8 template's per-version guard).
+
+Analysis runs in bounded thread pools: one lane for ordinary documents and one
+for documents above ``large_file_bytes``, so a 10 MB file never occupies the
+workers the file being typed in needs.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Awaitable, Callable
+
+from lsprotocol import types
+
+from apex_lsp.analysis import FileResult, Finding
+
+if TYPE_CHECKING:
+    from .app import ApexLanguageServer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DocumentResult:
+    uri: str
+    version: int | None
+    generation: int
+    findings: list[Finding]
+    diagnostics: list[types.Diagnostic]
+    error: str | None = None
+    #: Text the findings refer to (code actions and hover work on this snapshot).
+    text: str = field(default="", repr=False)
+
+    @property
+    def result_id(self) -> str:
+        return f"{self.generation}:{self.version}"
+
+
+class AnalysisPool:
+    """Two bounded lanes of worker threads."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self._small = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="apex-analysis")
+        self._large = ThreadPoolExecutor(max_workers=1, thread_name_prefix="apex-analysis-large")
+
+    def run(self, func: Callable, *args, large: bool = False) -> Awaitable:
+        loop = asyncio.get_running_loop()
+        return loop.run_in_executor(self._large if large else self._small, func, *args)
+
+    def shutdown(self) -> None:
+        self._small.shutdown(wait=False, cancel_futures=True)
+        self._large.shutdown(wait=False, cancel_futures=True)
+
+
+class Scheduler:
+    def __init__(self, server: "ApexLanguageServer") -> None:
+        self.server = server
+        self.results: dict[str, DocumentResult] = {}
+        self._dirty: set[str] = set()
+        self._tasks: dict[str, asyncio.Task] = {}
+        self._waiters: dict[str, list[asyncio.Future]] = {}
+
+    # -- requests -----------------------------------------------------------
+    def request(self, uri: str) -> None:
+        """Analyse ``uri`` soon; coalesces with any analysis already running."""
+        self._dirty.add(uri)
+        task = self._tasks.get(uri)
+        if task is None or task.done():
+            self._tasks[uri] = asyncio.ensure_future(self._drain(uri))
+
+    def forget(self, uri: str) -> None:
+        self._dirty.discard(uri)
+        self.results.pop(uri, None)
+        task = self._tasks.pop(uri, None)
+        if task is not None and not task.done():
+            task.cancel()
+        for waiter in self._waiters.pop(uri, []):
+            if not waiter.done():
+                waiter.cancel()
+
+    def current(self, uri: str) -> DocumentResult | None:
+        """The cached result if it is for the document's current version and settings."""
+        result = self.results.get(uri)
+        doc = self.server.open_document(uri)
+        if result is None or doc is None:
+            return None
+        if result.version != doc.version or result.generation != self.server.projects.generation:
+            return None
+        return result
+
+    async def wait_current(self, uri: str) -> DocumentResult | None:
+        """Analyse if needed and return the result for the current version."""
+        result = self.current(uri)
+        if result is not None:
+            return result
+        if self.server.open_document(uri) is None:
+            return None
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(uri, []).append(waiter)
+        self.request(uri)
+        return await waiter
+
+    # -- the per-document loop ---------------------------------------------------
+    async def _drain(self, uri: str) -> None:
+        while uri in self._dirty:
+            self._dirty.discard(uri)
+            doc = self.server.open_document(uri)
+            if doc is None:
+                return
+            version, text, path = doc.version, doc.source, doc.path
+            generation = self.server.projects.generation
+            try:
+                result = await self._analyze(uri, version, generation, text, path)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # an analyzer bug must not stop later analyses
+                log.exception("analysis of %s failed", uri)
+                result = DocumentResult(uri, version, generation, [], [], error=str(exc), text=text)
+            doc = self.server.open_document(uri)
+            if doc is None or doc.version != version or \
+                    generation != self.server.projects.generation:
+                continue  # stale: a newer request is already marked dirty
+            self.results[uri] = result
+            self.server.publish(result)
+            for waiter in self._waiters.pop(uri, []):
+                if not waiter.done():
+                    waiter.set_result(result)
+            if uri not in self._dirty and self.server.projects.generation != generation:
+                self._dirty.add(uri)
+
+    async def _analyze(self, uri: str, version: int | None, generation: int, text: str,
+                       path: str) -> DocumentResult:
+        server = self.server
+        large = len(text) >= server.projects.config.large_file_bytes
+        file_result: FileResult = await server.pool.run(server.analyze_text, text, path,
+                                                        large=large)
+        if server.open_document(uri) is None:
+            return DocumentResult(uri, version, generation, [], [], text=text)
+        doc = server.open_document(uri)
+        codec = doc.position_codec
+        diagnostics = await server.pool.run(
+            _to_diagnostics, file_result.findings, text, codec, uri, path, large=large)
+        error = file_result.error.message if file_result.error else None
+        return DocumentResult(uri, version, generation, file_result.findings, diagnostics,
+                              error=error, text=text)
+
+
+def _to_diagnostics(findings, text, codec, uri, path):
+    from .convert import diagnostics
+    return diagnostics(findings, text, codec, uri, path)
