@@ -1,0 +1,231 @@
+"""`apex check` end to end: discovery, formats, exit codes, selection, parallel runs."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apex_cli.main import main
+from apex_lsp.analysis.discovery import ExcludeRules, discover
+from apex_lsp.analysis.projects import DEFAULT_EXCLUDE
+
+EVAL = "def f(x):\n    return eval(x)\n"
+EXEC_AND_EVAL = "def f(x):\n    exec(x)\n    return eval(x)\n"
+
+
+def write(root: Path, rel: str, text: str = EVAL) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def check(monkeypatch, capsys, cwd, *args):
+    monkeypatch.chdir(cwd)
+    code = main(["check", "--jobs", "1", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def check_json(monkeypatch, capsys, cwd, *args):
+    code, out, err = check(monkeypatch, capsys, cwd, "--format", "json", *args)
+    return code, json.loads(out), err
+
+
+def paths_of(doc):
+    return sorted({f["path"] for f in doc["findings"]})
+
+
+# -- exit codes and formats ----------------------------------------------------
+
+def test_text_format_lines_and_summary(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "pkg/a.py", EXEC_AND_EVAL)
+    write(tmp_path, "pkg/b.py", "x = 1\n")
+    code, out, err = check(monkeypatch, capsys, tmp_path, "--select", "APX101,APX102", "pkg")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith("pkg/a.py:2:5: APX102 [")
+    assert lines[1].startswith("pkg/a.py:3:12: APX101 [high] eval()")
+    assert "Found 2 findings in 1 of 2 files checked." in out
+    assert "By rule:" in out and "APX101  eval-used" in out
+
+
+def test_exit_codes(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "clean.py", "print(1)\n")
+    write(tmp_path, "bad.py")
+    assert check(monkeypatch, capsys, tmp_path, "clean.py")[0] == 0
+    assert check(monkeypatch, capsys, tmp_path, "bad.py")[0] == 1
+    assert check(monkeypatch, capsys, tmp_path, "--exit-zero", "bad.py")[0] == 0
+    code, _, err = check(monkeypatch, capsys, tmp_path, "missing.py")
+    assert code == 2 and "no such file or directory: missing.py" in err
+    code, _, err = check(monkeypatch, capsys, tmp_path, "--select", "APX999", "bad.py")
+    assert code == 2 and "APX999" in err and "matches no rule" in err
+    with pytest.raises(SystemExit) as exc:
+        check(monkeypatch, capsys, tmp_path, "--format", "xml", "bad.py")
+    assert exc.value.code == 2
+
+
+def test_json_schema_and_relative_paths(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "src/app.py")
+    code, doc, _ = check_json(monkeypatch, capsys, tmp_path / "src", "--select", "APX101", "../src")
+    assert code == 1
+    assert set(doc) == {"version", "findings", "errors"} and doc["version"] == 1
+    (finding,) = doc["findings"]
+    assert finding == {
+        "path": "../src/app.py", "line": 2, "column": 12, "end_line": 2, "end_column": 19,
+        "rule": "APX101", "severity": "high", "confidence": "high", "cwe": 95,
+        "capability": "dynamic_code", "message": finding["message"]}
+    code, doc, _ = check_json(monkeypatch, capsys, tmp_path, "--select", "APX101", "src/app.py")
+    assert doc["findings"][0]["path"] == "src/app.py"
+    absolute = str(tmp_path / "src" / "app.py")
+    code, doc, _ = check_json(monkeypatch, capsys, tmp_path, "--select", "APX101", absolute)
+    assert doc["findings"][0]["path"] == absolute
+
+
+def test_output_file(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "a.py")
+    code, out, _ = check(monkeypatch, capsys, tmp_path, "--format", "json", "-o", "report.json", "a.py")
+    assert code == 1 and out == ""
+    assert json.loads((tmp_path / "report.json").read_text())["findings"]
+
+
+def test_errors_are_reported_and_others_still_analysed(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "a.py")
+    (tmp_path / "b.py").write_bytes(b"\xff\xfe\x00\x00binary")
+    code, doc, _ = check_json(monkeypatch, capsys, tmp_path, ".")
+    assert code == 1
+    assert paths_of(doc) == ["a.py"]
+    assert [e["path"] for e in doc["errors"]] == ["b.py"]
+    code, out, err = check(monkeypatch, capsys, tmp_path, ".")
+    assert "b.py: error: binary file" in err and "b.py" not in out.split("\n\n")[0]
+
+
+# -- selection -----------------------------------------------------------------
+
+def test_select_ignore_prefixes_and_specificity(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "a.py", EXEC_AND_EVAL)
+    rules = lambda *args: sorted(f["rule"] for f in check_json(monkeypatch, capsys, tmp_path, *args, "a.py")[1]["findings"])
+    assert rules("--select", "APX101") == ["APX101"]
+    assert rules("--select", "APX10") == ["APX101", "APX102"]
+    assert rules("--select", "APX10", "--ignore", "APX102") == ["APX101"]
+    assert rules("--ignore", "APX1", "--extend-select", "APX101") == ["APX101"]
+    assert rules("--select", "APX101", "--extend-select", "APX102") == ["APX101", "APX102"]
+
+
+def test_min_severity_and_confidence(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "a.py")
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path, "--min-severity", "critical", "a.py")
+    assert doc["findings"] == []
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path, "--min-severity", "high", "a.py")
+    assert [f["rule"] for f in doc["findings"]] == ["APX101"]
+
+
+def test_report_unused_suppressions(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "a.py", "x = 1  # apex: ignore[APX101]\ny = eval(z)  # apex: ignore[APX101]\n")
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path, "--select", "APX101", "a.py")
+    assert doc["findings"] == []
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path, "--select", "APX101",
+                           "--report-unused-suppressions", "a.py")
+    assert [(f["rule"], f["line"]) for f in doc["findings"]] == [("APX001", 1)]
+
+
+def test_show_settings(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "a.py")
+    code, out, _ = check(monkeypatch, capsys, tmp_path, "--show-settings", "--select", "APX101", ".")
+    assert code == 0
+    assert "[tool.apex]" in out and 'select = ["APX101"]' in out
+    assert "# 1 rules selected: APX101" in out
+
+
+# -- discovery -----------------------------------------------------------------
+
+def _rules_for(root):
+    rules = ExcludeRules.build(str(root), DEFAULT_EXCLUDE, (), DEFAULT_EXCLUDE)
+    return lambda _directory: rules
+
+
+def test_default_excludes_gitignore_and_real_packages(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "app/main.py")
+    write(tmp_path, ".venv/lib/site.py")
+    write(tmp_path, "node_modules/x.py")
+    write(tmp_path, "env2/lib/x.py")
+    (tmp_path / "env2" / "pyvenv.cfg").write_text("home = /usr\n")
+    write(tmp_path, "build/lib/pkg/x.py")
+    write(tmp_path, "venv/__init__.py", EVAL)  # a real package that happens to be called venv
+    write(tmp_path, "generated/out.py")
+    write(tmp_path, "logs/keep.py")
+    write(tmp_path, "logs/skip.py")
+    (tmp_path / ".gitignore").write_text("# comment\ngenerated/\nlogs/*\n!logs/keep.py\n")
+    code, doc, err = check_json(monkeypatch, capsys, tmp_path, "--verbose", ".")
+    assert paths_of(doc) == ["app/main.py", "logs/keep.py", "venv/__init__.py"]
+    assert "excluded: .venv: matches default exclude '.venv'" in err
+    assert "excluded: env2: virtual environment (has pyvenv.cfg)" in err
+    assert "excluded: generated: ignored by" in err and "'generated/'" in err
+    assert "included: venv: analysed although it matches default exclude 'venv'" in err
+    # Without --verbose, the text format still says that something was left out.
+    code, out, err = check(monkeypatch, capsys, tmp_path, ".")
+    assert "path(s) excluded" in err and "--verbose" in err
+
+
+def test_explicit_files_are_always_analysed(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "node_modules/tool.py")
+    write(tmp_path, "script")  # no .py suffix
+    (tmp_path / ".gitignore").write_text("node_modules/\n")
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path, "node_modules/tool.py", "script")
+    assert paths_of(doc) == ["node_modules/tool.py", "script"]
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path, ".")
+    assert doc["findings"] == []
+    # An explicitly named directory is walked even when it matches an exclude.
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path, "node_modules")
+    assert paths_of(doc) == ["node_modules/tool.py"]
+
+
+def test_gitignore_of_repository_root_applies_to_subdirectory(tmp_path, monkeypatch, capsys):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*_pb2.py\n/top_only.py\n")
+    write(tmp_path, "src/x_pb2.py")
+    write(tmp_path, "src/top_only.py")
+    write(tmp_path, "top_only.py")
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path / "src", ".")
+    assert paths_of(doc) == ["top_only.py"]
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path, ".")
+    assert paths_of(doc) == ["src/top_only.py"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_symlink_loops_and_duplicates(tmp_path):
+    write(tmp_path, "pkg/a.py")
+    os.symlink(tmp_path / "pkg", tmp_path / "pkg" / "loop")
+    os.symlink(tmp_path / "pkg", tmp_path / "alias")
+    os.symlink(tmp_path / "nowhere", tmp_path / "dangling.py")
+    os.symlink(tmp_path / "self", tmp_path / "self")
+    found = discover([str(tmp_path)], _rules_for(tmp_path))
+    assert [t.path for t in found.targets] == [str(tmp_path / "alias" / "a.py")]
+    reasons = {Path(e.shown).name: e.reason for e in found.excluded}
+    assert "already walked" in reasons["loop"] or "already walked" in reasons["pkg"]
+    assert "broken or looping symlink" in reasons["dangling.py"]
+
+
+def test_output_order_is_deterministic_and_parallel_matches_serial(tmp_path, monkeypatch, capsys):
+    for i in range(60):
+        write(tmp_path, f"pkg{i % 7}/mod{i:02d}.py", EXEC_AND_EVAL if i % 3 else "x = 1\n")
+    _, serial, _ = check_json(monkeypatch, capsys, tmp_path, "--jobs", "1", ".")
+    code = main(["check", "--format", "json", "--jobs", "2", "."])
+    parallel = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert parallel == serial
+    assert [f["path"] for f in serial["findings"]] == sorted(f["path"] for f in serial["findings"])
+
+
+def test_real_cli_process_no_progress_bar_in_pipes(tmp_path):
+    write(tmp_path, "a.py")
+    env = dict(os.environ, CI="")
+    proc = subprocess.run([sys.executable, "-m", "apex_cli", "check", "a.py"], cwd=tmp_path,
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("a.py:2:12: APX101 [high]")
+    assert "\r" not in proc.stderr and "files" not in proc.stderr
