@@ -203,3 +203,29 @@ def char_column(ctx: FileContext, line: int, byte_offset: int) -> int:
         text = ctx.lines[line - 1]
         return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
     return byte_offset + 1
+
+
+def assigned_settings(node: ast.AST) -> list[tuple[str, ast.expr, ast.expr]]:
+    """``(key, value, target)`` for each configuration-style assignment in a statement.
+
+    ``DEBUG = True`` gives ``"DEBUG"``, ``app.config["DEBUG"] = True`` gives
+    ``"DEBUG"`` and ``app.debug = True`` gives ``"debug"``; ``a = b = x``
+    gives one entry per target. Anything else (tuple unpacking, computed
+    keys) is left out.
+    """
+    if isinstance(node, ast.Assign):
+        pairs = [(target, node.value) for target in node.targets]
+    elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+        pairs = [(node.target, node.value)]
+    else:
+        return []
+    found = []
+    for target, value in pairs:
+        if isinstance(target, ast.Name):
+            found.append((target.id, value, target))
+        elif isinstance(target, ast.Attribute):
+            found.append((target.attr, value, target))
+        elif (isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant)
+              and isinstance(target.slice.value, str)):
+            found.append((target.slice.value, value, target))
+    return found
