@@ -1,0 +1,122 @@
+"""Start a program with the harness already inside.
+
+    python <adapter>/apex_harness/boot.py script.py args...
+    python <adapter>/apex_harness/boot.py -m package.module args...
+
+It behaves like ``python script.py`` / ``python -m module`` (``sys.argv``,
+``sys.path[0]``, ``__main__``), after reading its settings from the environment and
+removing them, so the program and its children never see the token:
+
+* ``APEX_HARNESS_CONNECT`` (``unix:/path`` | ``host:port``) + ``APEX_HARNESS_TOKEN``:
+  dial the adapter before the program starts.
+* ``APEX_HARNESS_LISTEN`` (``host:port``) + ``APEX_HARNESS_TOKEN``: accept adapters.
+* ``APEX_HARNESS_GUARD``: JSON ``{"policy": {...}, "source": ..., "auditLog": ...}``
+  for the runtime guard.
+* ``APEX_HARNESS_RLIMITS``: JSON ``{"RLIMIT_AS": n, ...}`` applied soft = hard.
+* ``APEX_HARNESS_PATHS``: extra ``os.pathsep`` directories appended to ``sys.path``
+  for the harness's own imports (``apex_policy``).
+
+Run as a file (not ``-m``) so that nothing needs installing into the target
+interpreter: the directory holding this package is added to ``sys.path`` here.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+SETTINGS = ("APEX_HARNESS_CONNECT", "APEX_HARNESS_LISTEN", "APEX_HARNESS_TOKEN",
+            "APEX_HARNESS_GUARD", "APEX_HARNESS_RLIMITS", "APEX_HARNESS_PATHS")
+
+#: Exit status when the harness cannot start as asked (the program never ran).
+EXIT_BOOT_FAILED = 97
+
+
+def _fail(message: str):
+    sys.stderr.write("apex-harness: %s\n" % message)
+    raise SystemExit(EXIT_BOOT_FAILED)
+
+
+def take_settings(environ) -> dict:
+    return {name: environ.pop(name) for name in SETTINGS if name in environ}
+
+
+def apply_rlimits(limits: dict) -> None:
+    import resource
+
+    for name, value in limits.items():
+        resource.setrlimit(getattr(resource, name), (int(value), int(value)))
+
+
+def start(settings: dict) -> None:
+    """Everything the harness does before the program's first line."""
+    for path in filter(None, settings.get("APEX_HARNESS_PATHS", "").split(os.pathsep)):
+        if path not in sys.path:
+            sys.path.append(path)
+    token = settings.get("APEX_HARNESS_TOKEN")
+    if "APEX_HARNESS_GUARD" in settings:
+        from . import guard
+
+        config = json.loads(settings["APEX_HARNESS_GUARD"])
+        guard.install(config.get("policy") or {}, source=config.get("source", "apex run"),
+                      audit_log=config.get("auditLog"))
+    if "APEX_HARNESS_CONNECT" in settings:
+        if not token:
+            _fail("APEX_HARNESS_CONNECT needs APEX_HARNESS_TOKEN")
+        from . import connect
+        try:
+            connect(settings["APEX_HARNESS_CONNECT"], token)
+        except (OSError, EOFError) as exc:
+            _fail("cannot reach the adapter at %s: %s" % (settings["APEX_HARNESS_CONNECT"], exc))
+    if "APEX_HARNESS_LISTEN" in settings:
+        from . import listen, wire
+        _, (host, port) = wire.parse_address(settings["APEX_HARNESS_LISTEN"])
+        try:
+            address = listen(host, port, token)
+        except (OSError, ValueError) as exc:
+            _fail("cannot listen on %s: %s" % (settings["APEX_HARNESS_LISTEN"], exc))
+        sys.stderr.write("apex-harness: listening on %s\n" % address)
+    if "APEX_HARNESS_RLIMITS" in settings:
+        # Last: limits such as RLIMIT_NOFILE must not stop the harness itself starting.
+        apply_rlimits(json.loads(settings["APEX_HARNESS_RLIMITS"]))
+
+
+def prepare_program(argv) -> None:
+    """Make sys.argv and sys.path[0] what ``python script.py`` / ``-m`` would make them."""
+    if not argv:
+        _fail("usage: boot.py script.py [args] | -m module [args]")
+    if argv[0] == "-m":
+        if len(argv) < 2:
+            _fail("-m needs a module name")
+        sys.argv = ["-m"] + list(argv[2:])
+        sys.path[0] = os.getcwd()
+    else:
+        sys.argv = list(argv)
+        sys.path[0] = os.path.dirname(os.path.realpath(argv[0]))
+
+
+def run_program(argv) -> None:
+    import runpy
+
+    if argv[0] == "-m":
+        # What `python -m` itself calls; sets sys.argv[0] and __main__ like it does.
+        runpy._run_module_as_main(argv[1], alter_argv=True)
+    else:
+        runpy.run_path(argv[0], run_name="__main__")
+
+
+def main(argv=None) -> None:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    settings = take_settings(os.environ)
+    prepare_program(argv)
+    start(settings)
+    run_program(argv)
+
+
+if __name__ == "__main__":
+    # Running as a file: make `apex_harness` importable from its parent directory.
+    _here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[0] = os.path.dirname(_here)
+    from apex_harness.boot import main as _main
+
+    _main()
