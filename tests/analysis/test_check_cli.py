@@ -229,3 +229,37 @@ def test_real_cli_process_no_progress_bar_in_pipes(tmp_path):
     assert proc.returncode == 1
     assert proc.stdout.startswith("a.py:2:12: APX101 [high]")
     assert "\r" not in proc.stderr and "files" not in proc.stderr
+
+
+# -- configuration ---------------------------------------------------------------
+
+def test_nearest_configuration_governs_each_file(tmp_path, monkeypatch, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.apex]\nselect = ["APX101", "APX102"]\nextend-exclude = ["vendored"]\n'
+        '[tool.apex.per-file-ignores]\n"tests/*" = ["APX102"]\n')
+    write(tmp_path, "app.py", EXEC_AND_EVAL)
+    write(tmp_path, "tests/test_app.py", EXEC_AND_EVAL)
+    write(tmp_path, "vendored/lib.py", EXEC_AND_EVAL)
+    write(tmp_path, "sub/apex.toml", 'select = ["APX102"]\n')
+    write(tmp_path, "sub/mod.py", EXEC_AND_EVAL)
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path, ".")
+    got = sorted((f["path"], f["rule"]) for f in doc["findings"])
+    assert got == [("app.py", "APX101"), ("app.py", "APX102"), ("sub/mod.py", "APX102"),
+                   ("tests/test_app.py", "APX101")]
+    # The same files named from elsewhere keep their own project's settings.
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path / "sub", "mod.py", "../app.py")
+    assert sorted((f["path"], f["rule"]) for f in doc["findings"]) == [
+        ("../app.py", "APX101"), ("../app.py", "APX102"), ("mod.py", "APX102")]
+
+
+def test_invalid_configuration_exits_2_naming_file_line_and_key(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "a.py")
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.apex]\nmin-severity = "bogus"\n')
+    code, out, err = check(monkeypatch, capsys, tmp_path, ".")
+    assert code == 2 and out == ""
+    assert f"{config}:2:1: [min-severity]" in err and "expected one of" in err
+    config.write_text('[tool.apex]\n\nselect = ["APX999"]\n')
+    code, out, err = check(monkeypatch, capsys, tmp_path, "a.py")
+    assert code == 2
+    assert f"{config}:3: [select] 'APX999' matches no rule" in err

@@ -56,6 +56,13 @@ class CliOverrides:
     min_confidence: str | None = None
     report_unused_suppressions: bool = False
 
+    def changed_keys(self) -> set[str]:
+        keys = {"select": self.select is not None, "extend-select": bool(self.extend_select),
+                "ignore": bool(self.ignore), "min-severity": self.min_severity is not None,
+                "min-confidence": self.min_confidence is not None,
+                "report-unused-suppressions": self.report_unused_suppressions}
+        return {k for k, on in keys.items() if on}
+
     def apply(self, settings: AnalysisSettings) -> AnalysisSettings:
         changes: dict[str, Any] = {}
         if self.select is not None:
@@ -81,6 +88,7 @@ class Project:
     excludes: ExcludeRules
     #: What the loader returned (origins for --show-settings), when it returned anything.
     loaded: Any = None
+    cli_keys: frozenset = frozenset()
 
     def rel_path(self, path: str) -> str | None:
         rel = os.path.relpath(path, self.root)
@@ -104,6 +112,21 @@ def _problems_from(loaded: Any) -> list[ConfigProblem]:
                                  getattr(err, "column", None), getattr(err, "key", None),
                                  getattr(err, "message", str(err))))
     return out
+
+
+def _selection_problem(exc: SelectionError, root: str, loaded: Any) -> ConfigProblem:
+    """Locate a bad rule id at the line the loader recorded for its key."""
+    config = getattr(loaded, "path", None) or next(
+        (os.path.join(root, n) for n in CONFIG_FILES if os.path.isfile(os.path.join(root, n))), None)
+    origins = getattr(loaded, "origins", None) or {}
+    origin = origins.get(exc.key) or origins.get(exc.key.split(".")[0])
+    line = None
+    where = str(getattr(origin, "where", "") or "")
+    if getattr(origin, "kind", "") == "file" and where.rpartition(":")[2].isdigit():
+        line = int(where.rpartition(":")[2])
+    elif origin is not None and getattr(origin, "kind", "") != "file":
+        config = str(origin)  # the editor or the command line set it
+    return ConfigProblem(config, line, None, exc.key, exc.message)
 
 
 def _has_config(directory: str) -> bool:
@@ -161,12 +184,11 @@ class ProjectResolver:
         try:
             selection = select_rules(analysis)
         except SelectionError as exc:
-            config = next((os.path.join(root, n) for n in CONFIG_FILES
-                           if os.path.isfile(os.path.join(root, n))), None)
-            raise ConfigError([ConfigProblem(config, None, None, exc.key, exc.message)]) from None
+            raise ConfigError([_selection_problem(exc, root, loaded)]) from None
         excludes = ExcludeRules.build(root, analysis.exclude, analysis.extend_exclude,
                                       DEFAULT_EXCLUDE, analysis.respect_gitignore)
-        project = Project(root, analysis, selection, excludes, loaded)
+        project = Project(root, analysis, selection, excludes, loaded,
+                          frozenset(self.cli.changed_keys()))
         self._by_root[root] = project
         return project
 
@@ -180,6 +202,8 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
+        if not value:
+            return "{}"
         return "{ " + ", ".join(f"{_toml_value(str(k))} = {_toml_value(v)}"
                                 for k, v in value.items()) + " }"
     if isinstance(value, str):
@@ -190,8 +214,7 @@ def _toml_value(value: Any) -> str:
 def describe(project: Project) -> str:
     """The effective settings of a project as TOML, each key with where it came from."""
     origins = getattr(project.loaded, "origins", None) or {}
-    config = next((os.path.join(project.root, n) for n in CONFIG_FILES
-                   if os.path.isfile(os.path.join(project.root, n))), None)
+    config = getattr(project.loaded, "path", None)
     lines = [f"# project root: {project.root}",
              f"# configuration: {config or 'none found (defaults)'}",
              "[tool.apex]"]
@@ -200,7 +223,8 @@ def describe(project: Project) -> str:
         key = item.name.replace("_", "-")
         if dataclasses.is_dataclass(value):
             continue
-        origin = origins.get(key) or origins.get(item.name) or origins.get(f"analysis.{key}")
+        origin = "command line" if key in project.cli_keys else (
+            origins.get(key) or origins.get(item.name) or origins.get(f"analysis.{key}"))
         lines.append(f"{key} = {_toml_value(value)}" + (f"  # from {origin}" if origin else ""))
     selected = [r.id for r in project.selection.rules]
     lines.append(f"# {len(selected)} rules selected: {', '.join(selected)}")
