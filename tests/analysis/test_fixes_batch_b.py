@@ -57,3 +57,51 @@ def test_no_usedforsecurity_fix_when_kwargs_may_carry_it():
     source = "import hashlib\nhashlib.md5(data, **options)\n"
     findings = Analyzer([rules_by_id()["APX400"]]).analyze_source(source).findings
     assert len(findings) == 1 and findings[0].fix is None
+
+
+@pytest.mark.parametrize("before, after", [
+    ("import requests\nrequests.get(url, verify=False, timeout=5)\n",
+     "import requests\nrequests.get(url, timeout=5)\n"),
+    ("import requests\nrequests.get(url, timeout=5, verify=False)\n",
+     "import requests\nrequests.get(url, timeout=5)\n"),
+    ("import httpx\nhttpx.Client(verify=False)\n",
+     "import httpx\nhttpx.Client()\n"),
+    ("import httpx\nhttpx.Client(verify=False, http2=True)\n",
+     "import httpx\nhttpx.Client(http2=True)\n"),
+    ("import requests\nr = requests.post(\n    url,\n    verify=False,  # lab only\n    timeout=5,\n)\n",
+     "import requests\nr = requests.post(\n    url,\n    timeout=5,\n)\n"),
+    ("import requests\nr = requests.post(\n    url,\n    timeout=5,\n    verify=False\n)\n",
+     "import requests\nr = requests.post(\n    url,\n    timeout=5,\n)\n"),
+    ("import requests\nr = requests.post(url,\n                  verify=False)\n",
+     "import requests\nr = requests.post(url)\n"),
+    ("async def f(session):\n    await session.get('é', ssl=False)\n",
+     "async def f(session):\n    await session.get('é')\n"),
+])
+def test_remove_verify_false(before, after):
+    fixed, title = _fix_once("APX450", before)
+    assert fixed == after
+    assert title.startswith("Remove")
+
+
+@pytest.mark.parametrize("before, after", [
+    ("import requests\nrequests.get(url)\n", "import requests\nrequests.get(url, timeout=30)\n"),
+    ("import requests\nrequests.get(url,)\n", "import requests\nrequests.get(url, timeout=30,)\n"),
+    ("import requests\nrequests.post(\n    url,\n    json=body,\n)\n",
+     "import requests\nrequests.post(\n    url,\n    json=body, timeout=30,\n)\n"),
+    ("from requests import get\nv = get(f'{base}/é').json()\n",
+     "from requests import get\nv = get(f'{base}/é', timeout=30).json()\n"),
+])
+def test_add_timeout(before, after):
+    fixed, title = _fix_once("APX460", before)
+    assert fixed == after
+    assert title == "Add timeout=30"
+
+
+def test_fix_is_dropped_when_the_edit_would_not_parse():
+    # The comma that separates verify=False from the next argument is on its own line.
+    source = "import requests\nrequests.get(url,\n    verify=False\n    , timeout=5)\n"
+    findings = Analyzer([rules_by_id()["APX450"]]).analyze_source(source).findings
+    assert len(findings) == 1
+    fix = findings[0].fix
+    if fix is not None:
+        ast.parse(_apply(source, fix))

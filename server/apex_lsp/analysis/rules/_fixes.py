@@ -72,6 +72,15 @@ def add_keyword(ctx: FileContext, call: ast.Call, text: str, title: str) -> Fix 
     return _verified(ctx, call, title, (edit,))
 
 
+def _no_comment_between(ctx: FileContext, start: tuple[int, int], end: tuple[int, int]) -> bool:
+    (line, column), (end_line, end_column) = start, end
+    if line == end_line:
+        return True
+    gap = [ctx.lines[line - 1][column - 1:], *ctx.lines[line: end_line - 1],
+           ctx.lines[end_line - 1][: end_column - 1]]
+    return not any("#" in part for part in gap)
+
+
 def remove_keyword(ctx: FileContext, call: ast.Call, kw: ast.keyword, title: str) -> Fix | None:
     """A fix deleting keyword argument ``kw`` and the comma that belongs to it."""
     items = sorted([*call.args, *call.keywords], key=lambda n: (n.lineno, n.col_offset))
@@ -81,7 +90,7 @@ def remove_keyword(ctx: FileContext, call: ast.Call, kw: ast.keyword, title: str
     after = ctx.lines[end_line - 1][end_column - 1:]
     if not before.strip() and _REST_OF_LINE.fullmatch(after) and end_line < call.end_lineno:
         edit = TextEdit(line, 1, end_line + 1, 1, "")  # the argument has lines of its own
-    elif index > 0 and items[index - 1].end_lineno == line:
+    elif index > 0 and _no_comment_between(ctx, _end(ctx, items[index - 1]), (line, column)):
         prev_line, prev_column = _end(ctx, items[index - 1])
         edit = TextEdit(prev_line, prev_column, end_line, end_column, "")
     elif index + 1 < len(items) and items[index + 1].lineno == end_line:
