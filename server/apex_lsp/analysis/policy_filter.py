@@ -1,0 +1,90 @@
+"""Turn capability findings (APX901-APX909) into policy verdicts.
+
+The capability rules report facts: "this calls requests.get (network)". The
+mode policy decides what each fact means:
+
+* a **denied** capability becomes a high-severity finding:
+  "network access (requests.get) is denied in isolation mode — policy:
+  pyproject.toml [tool.apex]";
+* an **audited** one becomes an info-level note;
+* an **allowed** one is dropped.
+
+When a pattern rule (APX101 eval, APX200 pickle, ...) that carries the same
+capability flagged the same call, that finding absorbs the verdict (and a
+denial raises it to at least high severity) instead of a second finding at
+the same place.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any, Iterable
+
+from apex_policy.capabilities import CAPABILITIES
+
+from .model import Finding, Severity
+
+#: The capability rules' ids, in CAPABILITIES order (APX901 network ... APX909 threads).
+CAPABILITY_RULES = {f"APX9{index:02d}": cap for index, cap in enumerate(CAPABILITIES, 1)}
+
+_VERBS = {"audit": "audited", "deny": "denied"}
+
+
+def apply_policy(findings: Iterable[Finding], policy: Any, *,
+                 source: str | None = None) -> list[Finding]:
+    """The findings as the policy sees them. Does not modify its arguments."""
+    label = source_label(source) or getattr(policy, "source", None) or "built-in defaults"
+    mode = getattr(policy, "mode", "development")
+    kept: list[Finding] = []
+    uses: list[Finding] = []
+    for finding in findings:
+        (uses if _is_use(finding) else kept).append(finding)
+    if not uses:
+        return kept
+    # A pattern finding per (place, capability) that can absorb a verdict.
+    partners: dict[tuple, int] = {}
+    for index, finding in enumerate(kept):
+        if finding.capability:
+            partners.setdefault(_place(finding, finding.capability), index)
+    extra: list[Finding] = []
+    for use in uses:
+        rule = policy.capability(use.capability)
+        action = rule.action
+        if action == "allow":
+            continue
+        verdict = f"is {_VERBS.get(action, action)} in {mode} mode"
+        scopes = tuple(getattr(rule, "allow", ()) or ())
+        if scopes:
+            verdict += f" (except for {', '.join(scopes)})"
+        verdict += f" — policy: {label}"
+        severity = Severity.HIGH if action == "deny" else Severity.INFO
+        partner = partners.get(_place(use, use.capability))
+        if partner is not None:
+            host = kept[partner]
+            kept[partner] = dataclasses.replace(
+                host, message=f"{host.message}; {use.message} {verdict}",
+                severity=max(host.severity, severity))
+            continue
+        extra.append(dataclasses.replace(use, message=f"{use.message} {verdict}",
+                                         severity=severity))
+    out = kept + extra
+    out.sort(key=Finding.sort_key)
+    return out
+
+
+def source_label(source: str | None) -> str | None:
+    """"pyproject.toml [tool.apex]" for a path to a pyproject.toml; labels pass through."""
+    if not source:
+        return None
+    if "[" in source or source.startswith("built-in") or not source.endswith(".toml"):
+        return source
+    name = os.path.basename(source)
+    return f"{name} [tool.apex]" if name == "pyproject.toml" else name
+
+
+def _is_use(finding: Finding) -> bool:
+    return CAPABILITY_RULES.get(finding.rule) is not None and finding.capability is not None
+
+
+def _place(finding: Finding, capability: str) -> tuple:
+    return (finding.path, finding.line, finding.column, capability)
