@@ -1,0 +1,124 @@
+"""`apex policy show|check`: the effective mode policy and policy-file validation."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+EXIT_CONFIG = 2
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("policy", help="show or validate the mode policy",
+                       description="Show the effective mode policy or validate a policy file.")
+    actions = p.add_subparsers(dest="policy_command", metavar="ACTION")
+    actions.required = True
+    show = actions.add_parser(
+        "show", help="print the effective policy and where each value came from",
+        description="Print the effective policy for PATH (default: the current directory) "
+                    "and where each value came from: default, mode default, the policy "
+                    "file (with its line), the editor or the command line.")
+    show.add_argument("path", nargs="?", default=".", metavar="PATH")
+    show.add_argument("--mode", choices=("isolation", "development", "hybrid"),
+                      help="override the mode (as `apex check --mode` would)")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(func=run_show)
+    check = actions.add_parser(
+        "check", help="validate a policy file",
+        description="Validate FILE (default: the policy file nearest to the current "
+                    "directory). Errors are printed as file:line:col: key: message; the exit "
+                    "status is 2 when there is any.")
+    check.add_argument("file", nargs="?", metavar="FILE")
+    check.set_defaults(func=run_check)
+
+
+def _shown(path: str | None, given: str | None = None) -> str:
+    if not path:
+        return "<none>"
+    if given and os.path.abspath(given) == os.path.abspath(path):
+        return given
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith(os.pardir) else path
+
+
+def _print_errors(loaded, given: str | None = None) -> None:
+    from dataclasses import replace
+    for error in loaded.errors:
+        if os.path.isabs(error.path):
+            error = replace(error, path=_shown(error.path, given))
+        print(str(error), file=sys.stderr)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from apex_policy.describe import flatten, toml_value
+    from apex_policy.keys import KEYS
+    from apex_policy.loader import load_settings
+    from apex_policy.units import format_duration, format_size
+
+    if not os.path.exists(args.path):
+        print(f"apex policy show: {args.path}: no such file or directory", file=sys.stderr)
+        return EXIT_CONFIG
+    loaded = load_settings(args.path, mode=args.mode)
+    values = flatten(loaded.settings)
+    origins = {k: str(v) for k, v in loaded.origins.items()}
+    if args.json:
+        json.dump({"mode": loaded.settings.mode, "root": loaded.root, "source": loaded.source,
+                   "path": loaded.path, "settings": values, "origins": origins,
+                   "errors": [{"path": e.path, "line": e.line, "column": e.column,
+                               "key": e.key, "message": e.message} for e in loaded.errors],
+                   "runtime": loaded.settings.policy.to_runtime()},
+                  sys.stdout, indent=2)
+        print()
+        return 0
+    _print_errors(loaded)
+    print(f"# policy for {args.path}")
+    print(f"# source: {loaded.source}" + (f" ({_shown(loaded.path)})" if loaded.path else ""))
+    print(f"# root:   {loaded.root}")
+    width = 44
+    section = None
+    for key, value in values.items():
+        if key == "permissions":
+            continue
+        head, _, leaf = key.rpartition(".")
+        if head != section:
+            section = head
+            print(f"\n[{head}]" if head else "")
+        kind = KEYS[key].kind if key in KEYS else ""
+        if kind == "size" and value is not None:
+            value = format_size(value)
+        elif kind == "duration" and value is not None:
+            value = format_duration(value)
+        text = f"{leaf} = {toml_value(value)}"
+        pad = " " * max(1, width - len(text))
+        print(f"{text}{pad}# {origins.get(key, 'default')}")
+    for permission in values["permissions"]:
+        print("\n[[permissions]]" + f"{' ' * (width - 15)}# {permission['source']}")
+        for field in ("operations", "paths", "modules", "expires", "reason"):
+            if permission[field]:
+                print(f"{field} = {toml_value(permission[field])}")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from apex_policy.loader import find_policy_file, load_policy_file
+
+    path = args.file
+    if path is None:
+        path = find_policy_file(os.getcwd())
+        if path is None:
+            print("apex policy check: no apex.toml or pyproject.toml with [tool.apex] here or "
+                  "in any parent directory", file=sys.stderr)
+            return 0
+    elif not os.path.isfile(path):
+        print(f"apex policy check: {path}: no such file", file=sys.stderr)
+        return EXIT_CONFIG
+    loaded = load_policy_file(path)
+    if loaded.errors:
+        _print_errors(loaded, args.file)
+        count = len(loaded.errors)
+        print(f"{_shown(path, args.file)}: {count} error{'s' if count != 1 else ''}",
+              file=sys.stderr)
+        return EXIT_CONFIG
+    print(f"{_shown(path, args.file)}: ok ({loaded.settings.mode} mode)")
+    return 0
