@@ -1,0 +1,56 @@
+"""A URL with a user name and password in it.
+
+## What it does
+Flags string literals holding a URL with a password in its user-info part:
+`postgresql://app:Pr0d-pass@db/app`, `amqp://user:s3cret!@mq:5672//`,
+`https://user:token123@host/`. Placeholders (`{password}`, `${DB_PASS}`,
+`changeme`), lower-case words (`postgres://postgres:postgres@localhost`)
+and loopback-only development defaults of that kind are not flagged.
+
+## Why is this bad
+Connection strings are copied into logs, error messages and configuration
+dumps together with the password they carry, and committed with the code
+(CWE-798, CWE-522).
+
+## Example
+```python
+engine = create_engine("postgresql://app:Tr0ub4dor&3@db.internal/app")
+```
+
+## Use instead
+```python
+import os
+engine = create_engine(os.environ["DATABASE_URL"])
+```
+
+## References
+- https://cwe.mitre.org/data/definitions/798.html
+"""
+import ast
+import re
+
+from ..context import FileContext
+from ..model import Confidence, Severity
+from ..rule import Rule
+from ._secrets import PASSWORD, looks_like_secret
+
+_URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,30}://[^\s/:@]+:([^\s/@]+)@[^\s/@]+")
+
+
+class CredentialsInUrl(Rule):
+    id = "APX509"
+    name = "credentials-in-url"
+    category = "secrets"
+    cwe = 798
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    node_types = (ast.Constant,)
+
+    def check(self, node: ast.Constant, ctx: FileContext) -> None:
+        value = node.value
+        if value.__class__ is not str or "://" not in value or "@" not in value:
+            return
+        match = _URL_PASSWORD.search(value)
+        if match and looks_like_secret(match.group(1), PASSWORD):
+            ctx.report(self, node, "URL with a hardcoded password; build it from the "
+                                   "environment or a secret store")
