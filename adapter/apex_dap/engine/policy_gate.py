@@ -1,0 +1,142 @@
+"""The session's effective policy, its gates, and the audit trail of debug mutations."""
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import logging
+import os
+import time
+from typing import Any
+
+log = logging.getLogger("apex_dap.policy")
+
+
+class PolicyRefused(Exception):
+    """A gate said no; the message is the one the editor shows."""
+
+
+class SessionPolicy:
+    """Loads the policy once per session and answers gate questions.
+
+    The ``mode`` of a launch/attach configuration may only make the policy stricter
+    (isolation > hybrid > development): an editor setting must not loosen what the
+    project's policy file demands.
+    """
+
+    def __init__(self, start: str, requested_mode: str | None = None):
+        import apex_policy
+        from apex_policy.capabilities import MODE_RANK
+
+        base = apex_policy.load_settings(start)
+        file_mode = base.settings.policy.mode
+        loaded = base
+        if requested_mode and requested_mode != file_mode:
+            if MODE_RANK[requested_mode] < MODE_RANK[file_mode]:
+                raise PolicyRefused(
+                    f"mode {requested_mode!r} in the debug configuration is less strict than "
+                    f"{file_mode!r} from the policy ({base.source}); a configuration can only "
+                    f"make the mode stricter")
+            loaded = apex_policy.load_settings(start, mode=requested_mode)
+        self.loaded = loaded
+        self.policy = loaded.settings.policy
+        self.requested_mode = requested_mode
+        self.file_mode = file_mode
+
+    @property
+    def mode(self) -> str:
+        return self.policy.mode
+
+    def check(self, operation: str, *, path: str | None = None, module: str | None = None) -> str:
+        """Return the reason when allowed; raise PolicyRefused with the message when not."""
+        decision = self.policy.gate(operation, path=path, module=module)
+        if decision.allowed:
+            return decision.reason
+        message = decision.reason
+        if decision.permission_hint:
+            message = f"{message}; {decision.permission_hint}"
+        raise PolicyRefused(message)
+
+    def describe(self) -> dict[str, Any]:
+        """The body of ``apexPolicy``."""
+        from apex_policy.capabilities import DEBUG_OPERATIONS
+        policy = self.policy
+        return {
+            "mode": policy.mode,
+            "fileMode": self.file_mode,
+            "requestedMode": self.requested_mode,
+            "source": self.loaded.source,
+            "path": self.loaded.path,
+            "root": self.loaded.root,
+            "debugOperations": {op: policy.gate(op).allowed for op in DEBUG_OPERATIONS},
+            "debug": dict(policy.debug),
+            "runtime": policy.to_runtime(),
+            "errors": [str(e) for e in self.loaded.errors],
+        }
+
+    def audit_path(self, override: str | None) -> str | None:
+        if override:
+            return os.path.abspath(override)
+        audit = self.policy.audit
+        if not audit.enabled:
+            return None
+        from apex_policy.model import audit_path
+        return audit_path(self.loaded.root, audit.path)
+
+
+class AuditTrail:
+    """Append-only, hash-chained JSON lines for every debug mutation.
+
+    Uses ``apex_policy.audit.AuditLog`` when it is available so every Apex component
+    writes one format; otherwise writes the same shape itself (``prev`` = SHA-256 of the
+    previous line).
+    """
+
+    def __init__(self, path: str | None, actor: str = ""):
+        self.path = path
+        self.actor = actor or _login()
+        self._log = None
+        if path is None:
+            return
+        try:
+            from apex_policy.audit import AuditLog
+            self._log = AuditLog(path)
+        except Exception:  # not available yet, or a different signature
+            self._log = None
+
+    def record(self, event: str, **fields: Any) -> None:
+        if self.path is None:
+            return
+        record = {"event": event, "component": "apex_dap", "actor": self.actor, **fields}
+        try:
+            if self._log is not None and hasattr(self._log, "write"):
+                self._log.write(record)
+                return
+            self._append(record)
+        except Exception:
+            log.exception("audit write failed")
+
+    def _append(self, record: dict[str, Any]) -> None:
+        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+        prev = "0" * 64
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(0, 2)
+                size = f.tell()
+                f.seek(max(0, size - 65536))
+                lines = f.read().splitlines()
+                if lines:
+                    prev = hashlib.sha256(lines[-1]).hexdigest()
+        except FileNotFoundError:
+            pass
+        line = json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                           "prev": prev, **record}, sort_keys=True, default=str)
+        with open(self.path, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return str(os.getuid())

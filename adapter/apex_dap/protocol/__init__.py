@@ -1,0 +1,1 @@
+"""DAP protocol layer: framing, typed arguments, dispatch. Knows nothing of debugpy."""

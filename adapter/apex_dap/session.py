@@ -1,0 +1,581 @@
+"""One debug session: the editor-facing handlers, fronting debugpy inside the target.
+
+The protocol layer (``protocol/``) calls ``<command>_request`` here, or ``forward`` for
+commands Apex does not intercept; those go to debugpy unchanged. Apex answers itself:
+initialize/launch/attach/disconnect/terminate (it owns the target process), the
+mutating requests (policy gate, then its own state editor), loadedSources, and the
+``apex*`` custom requests.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import shlex
+from typing import Any
+
+from .capabilities import adapter_capabilities
+from .engine import target as target_mod
+from .engine.debugpy_link import DebugpyLink, LinkClosed
+from .engine.policy_gate import AuditTrail, PolicyRefused, SessionPolicy
+from .engine.resources import ResourceMonitor
+from .engine.state_edits import EditFailed, StateEditor
+from .protocol import messages as m
+from .protocol.server import DapServer, Request, RequestError
+
+log = logging.getLogger("apex_dap.session")
+
+#: How long the target may take from spawn to "pydevd is listening".
+START_TIMEOUT = 30.0
+#: Loopback names accepted for ``connect``.
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+#: Events from debugpy that Apex emits itself, once, in the right order.
+OWN_EVENTS = {"initialized", "exited", "terminated"}
+
+
+class Session:
+    def __init__(self, required_token: str | None = None) -> None:
+        #: Set for TCP sessions whose editor did not send the token line first: launch or
+        #: attach must then carry it, and nothing but initialize is served before that.
+        self.required_token = required_token
+        self.client: DapServer | None = None
+        self.client_args: dict[str, Any] = {}
+        self.link: DebugpyLink | None = None
+        self.target: target_mod.Target | None = None
+        self.kind: str | None = None  # "launch" | "attach"
+        self.args: m.LaunchArguments | m.AttachArguments | None = None
+        self.policy: SessionPolicy | None = None
+        self.audit: AuditTrail | None = None
+        self.editor = StateEditor(self._evaluate_internal)
+        self.resources: ResourceMonitor | None = None
+        self.configured = asyncio.Event()
+        self.finished = asyncio.Event()  # terminated sent: the adapter may exit
+        self._ended = False
+        self._program_name = ""
+        self._tasks: set[asyncio.Task] = set()
+        self._output_tasks: list[asyncio.Task] = []
+        self._report: target_mod.ReportListener | None = None
+        # variablesReference -> (frameId, "locals" | "globals" | "container", evaluateName)
+        self._refs: dict[int, tuple[int, str, str | None]] = {}
+        # (variablesReference, name) -> evaluateName of that child
+        self._child_names: dict[tuple[int, str], str] = {}
+        self._frame_threads: dict[int, int] = {}
+        self._edit_threads: dict[int, int] = {}
+
+    # ------------------------------------------------------------------ plumbing
+    def bind(self, client: DapServer) -> None:
+        self.client = client
+
+    def _spawn(self, coro) -> asyncio.Task:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def admit(self, request: Request) -> None:
+        if self.required_token is None or request.command in ("initialize", "disconnect"):
+            return
+        if request.command in ("launch", "attach"):
+            given = (request.arguments or {}).get("token") if isinstance(
+                request.arguments, dict) else None
+            if isinstance(given, str) and secrets.compare_digest(given, self.required_token):
+                self.required_token = None
+                return
+            raise RequestError(f"{request.command}: this adapter requires its access token "
+                               f"(`token` in the debug configuration)")
+        raise RequestError(f"{request.command}: not authenticated; send launch or attach with "
+                           f"the adapter's `token` first", show_user=False)
+
+    def _event(self, event: str, body: dict[str, Any] | None = None) -> None:
+        if self.client is not None:
+            self.client.send_event(event, body)
+
+    def _output(self, category: str, text: str) -> None:
+        self._event("output", {"category": category, "output": text})
+
+    def _require_link(self, command: str) -> DebugpyLink:
+        if self.link is None:
+            if self._ended:
+                raise RequestError(f"{command}: the debug session has ended", show_user=False)
+            raise RequestError(f"{command}: no program yet; send launch or attach first",
+                               show_user=False)
+        return self.link
+
+    async def _debugpy(self, command: str, arguments: Any = None) -> dict[str, Any]:
+        """Send to debugpy and return the body; failures become RequestError."""
+        link = self._require_link(command)
+        try:
+            response = await link.request(command, arguments)
+        except LinkClosed as exc:
+            raise RequestError(f"{command}: {exc}", show_user=False) from None
+        if not response.get("success"):
+            raise RequestError(response.get("message") or f"{command} failed", show_user=False,
+                               body=response.get("body"))
+        return response.get("body") or {}
+
+    async def forward(self, request: Request) -> Any:
+        return await self._debugpy(request.command, request.arguments)
+
+    # ------------------------------------------------------------------ initialize
+    async def initialize_request(self, request: Request) -> dict[str, Any]:
+        self.client_args = dict(request.arguments or {})
+        return adapter_capabilities()
+
+    # ------------------------------------------------------------------ launch
+    async def launch_request(self, request: Request) -> None:
+        args = m.parse(request.arguments, m.LaunchArguments)
+        if self.kind is not None:
+            raise RequestError(f"this session already has a program ({self.kind})")
+        if bool(args.program) == bool(args.module):
+            raise RequestError("launch needs exactly one of `program` or `module`")
+        self._refuse_recording(args)
+        cwd = args.cwd or (os.path.dirname(os.path.abspath(args.program)) if args.program
+                           else os.getcwd())
+        if not os.path.isdir(cwd):
+            raise RequestError(f"cwd does not exist: {cwd}")
+        program = os.path.abspath(os.path.join(cwd, args.program)) if args.program else None
+        if program and not os.path.isfile(program):
+            raise RequestError(f"program not found: {program}")
+        self._load_policy(program or cwd, args)
+        self.kind, self.args = "launch", args
+        self._program_name = program or args.module
+        argv = shlex.split(args.args) if isinstance(args.args, str) else list(args.args)
+        try:
+            python = target_mod.interpreter_command(args.python)
+        except target_mod.TargetStartError as exc:
+            raise RequestError(str(exc)) from None
+
+        token = secrets.token_hex(32)
+        self._report = target_mod.ReportListener(token)
+        report_port = await self._report.start()
+        command = target_mod.target_argv(python, report_port, program, args.module, argv)
+        internal = args.console == "internalConsole" or not self.client_args.get(
+            "supportsRunInTerminalRequest")
+        env = target_mod.target_env(args.env, token, internal)
+        try:
+            if internal:
+                await self._start_piped(command, cwd, env)
+            else:
+                await self._start_in_terminal(command, cwd, env, args.console)
+            report = await self._await_report()
+        finally:
+            self._report.close()
+        await self._connect_debugpy("127.0.0.1", report["port"], token, "launch", {
+            "justMyCode": args.just_my_code, "stopOnEntry": args.stop_on_entry,
+            "redirectOutput": False, "subProcess": False})
+        self._event("process", {"name": self._program_name, "systemProcessId": report["pid"],
+                                "isLocalProcess": True, "startMethod": "launch"})
+        self._after_start()
+
+    async def _start_piped(self, command: list[str], cwd: str, env: dict[str, str]) -> None:
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *command, cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                start_new_session=True)
+        except OSError as exc:
+            raise RequestError(f"cannot start {command[0]}: {exc}") from None
+        self.target = target_mod.Target(process.pid, process)
+        self._output_tasks = [
+            self._spawn(target_mod.pump_output(process.stdout, "stdout", self._output)),
+            self._spawn(target_mod.pump_output(process.stderr, "stderr", self._output)),
+        ]
+
+    async def _start_in_terminal(self, command: list[str], cwd: str, env: dict[str, str],
+                                 console: str) -> None:
+        assert self.client is not None
+        extra = {k: v for k, v in env.items() if os.environ.get(k) != v}
+        try:
+            response = await self.client.send_request("runInTerminal", {
+                "kind": "external" if console == "externalTerminal" else "integrated",
+                "title": f"Apex: {os.path.basename(self._program_name)}",
+                "cwd": cwd, "args": command, "env": extra})
+        except asyncio.TimeoutError:
+            raise RequestError("the editor did not answer runInTerminal") from None
+        if not response.get("success"):
+            raise RequestError(f"the editor could not start the program in a terminal: "
+                               f"{response.get('message')}")
+
+    async def _await_report(self) -> dict[str, Any]:
+        assert self._report is not None
+        waiters = [self._report.report]
+        if self.target is not None and self.target.process is not None:
+            waiters.append(asyncio.ensure_future(self.target.process.wait()))
+        done, _ = await asyncio.wait(waiters, timeout=START_TIMEOUT,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        for w in waiters[1:]:
+            w.cancel()
+        if self._report.report.done():
+            report = self._report.report.result()
+            if self.target is None:  # started by the editor's terminal
+                self.target = target_mod.Target(report["pid"], None, own_group=False)
+            return report
+        if self.target is not None and self.target.process is not None \
+                and self.target.process.returncode is not None:
+            await asyncio.wait(self._output_tasks, timeout=2)
+            raise RequestError(f"the program exited with code {self.target.process.returncode} "
+                               f"before the debugger started (see the debug console)")
+        if self.target is not None:
+            await self.target.terminate()
+        raise RequestError(f"the debugger in the target did not start within "
+                           f"{START_TIMEOUT:.0f} s")
+
+    # ------------------------------------------------------------------ attach
+    async def attach_request(self, request: Request) -> None:
+        args = m.parse(request.arguments, m.AttachArguments)
+        if self.kind is not None:
+            raise RequestError(f"this session already has a program ({self.kind})")
+        if (args.process_id is None) == (args.connect is None):
+            raise RequestError("attach needs exactly one of `processId` or `connect`")
+        self._refuse_recording(args)
+        self._load_policy(os.getcwd(), args)
+        assert self.policy is not None
+        try:
+            self.policy.check("attach")
+        except PolicyRefused as exc:
+            raise RequestError(str(exc)) from None
+        self.kind, self.args = "attach", args
+        if args.connect is not None:
+            if args.connect.host not in LOOPBACK:
+                raise RequestError(f"connect: only loopback hosts are accepted, not "
+                                   f"{args.connect.host!r}")
+            host, port, token = args.connect.host, args.connect.port, args.connect.token
+            self._program_name = f"{host}:{port}"
+        else:
+            host, port, token, pid = await self._inject(args.process_id)
+            self.target = target_mod.Target(pid, None, own_group=False)
+            self._program_name = f"process {pid}"
+        await self._connect_debugpy(host, port, token, "attach", {
+            "justMyCode": args.just_my_code, "redirectOutput": True, "subProcess": False})
+        self._after_start()
+
+    async def _inject(self, process_id: int | str) -> tuple[str, int, str, int]:
+        from .engine import inject
+        try:
+            pid = int(process_id)
+        except ValueError:
+            raise RequestError(f"processId must be a number, not {process_id!r}") from None
+        try:
+            return await inject.start_debugpy_in(pid)
+        except inject.InjectError as exc:
+            raise RequestError(str(exc)) from None
+
+    # ------------------------------------------------------------------ common start
+    def _refuse_recording(self, args: m.CommonSessionArgs) -> None:
+        if args.record:
+            raise RequestError("`record: true` is not available yet: recording for time travel "
+                               "arrives with the time-travel issue. Remove `record` or set it "
+                               "to false.")
+
+    def _load_policy(self, start: str, args: m.CommonSessionArgs) -> None:
+        try:
+            self.policy = SessionPolicy(start, args.mode)
+        except PolicyRefused as exc:
+            raise RequestError(str(exc)) from None
+        actor = getattr(self.policy.policy.audit, "actor", "")
+        self.audit = AuditTrail(self.policy.audit_path(args.audit_log), actor)
+
+    async def _connect_debugpy(self, host: str, port: int, token: str | None,
+                               start_method: str, options: dict[str, Any]) -> None:
+        try:
+            self.link = await DebugpyLink.connect(host, port, self._on_debugpy_event)
+        except (OSError, asyncio.TimeoutError) as exc:
+            if self.target is not None and self.kind == "launch":
+                await self.target.terminate()
+            raise RequestError(f"cannot connect to the debugger at {host}:{port}: {exc}") from None
+        try:
+            if token:
+                await self._debugpy("pydevdAuthorize", {"debugServerAccessToken": token})
+            init = {k: v for k, v in self.client_args.items()}
+            init.setdefault("adapterID", "apex")
+            await self._debugpy("initialize", init)
+            await self._debugpy(start_method, options)
+        except RequestError as exc:
+            await self.link.close()
+            self.link = None
+            if self.target is not None and self.kind == "launch":
+                await self.target.terminate()
+            raise RequestError(f"the debugger in the target refused the session: {exc.message}") \
+                from None
+
+    def _after_start(self) -> None:
+        self._spawn(self._watch_end())
+        args = self.args
+        if args is not None and args.resources and self.target is not None:
+            self.resources = ResourceMonitor(self.target.pid, args.resources_interval,
+                                             lambda body: self._event("apexResources", body))
+            self.resources.start()
+        self._event("initialized")
+
+    async def configurationDone_request(self, request: Request) -> None:
+        await self._debugpy("configurationDone", request.arguments)
+        self.configured.set()
+
+    # ------------------------------------------------------------------ events from debugpy
+    def _on_debugpy_event(self, message: dict[str, Any]) -> None:
+        event = message.get("event")
+        body = message.get("body")
+        if event in OWN_EVENTS:
+            return
+        if event == "process":
+            return  # Apex sends its own, naming the program rather than the boot script
+        if event in ("stopped", "continued"):
+            self._refs.clear()
+            self._child_names.clear()
+            self._frame_threads.clear()
+        self._event(event, body)
+
+    async def _watch_end(self) -> None:
+        """Send exited + terminated once the target is gone (or debugpy is)."""
+        link = self.link
+        waiters = []
+        if self.target is not None:
+            waiters.append(asyncio.ensure_future(self.target.wait()))
+        if link is not None:
+            waiters.append(asyncio.ensure_future(link.closed.wait()))
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        if self.target is not None and self.target.process is not None and self.target.alive():
+            # debugpy closes its socket a moment before a normally ending program exits.
+            await asyncio.wait(waiters[:1], timeout=3)
+        if self.target is not None and self.target.alive() and link is not None \
+                and link.closed.is_set() and self.kind == "launch" and not self._ended:
+            # debugpy died but the program did not: never leave it paused or orphaned.
+            self._output("important", "Apex: the connection to debugpy in the program was lost; "
+                                      "stopping the program.\n")
+            await self.target.terminate()
+        if self.target is not None and self.target.process is not None:
+            await asyncio.wait(waiters, timeout=5)
+        for w in waiters:
+            w.cancel()
+        await self._end_session()
+
+    async def _end_session(self) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        if self._output_tasks:
+            await asyncio.wait(self._output_tasks, timeout=2)
+        if self.resources is not None:
+            self.resources.stop()
+        code = self.target.exit_code if self.target is not None else None
+        if code is not None:
+            self._event("exited", {"exitCode": code})
+        self._event("terminated")
+        if self.link is not None:
+            await self.link.close()
+            self.link = None
+        self.finished.set()
+
+    # ------------------------------------------------------------------ ending
+    async def disconnect_request(self, request: Request) -> None:
+        args = m.parse(request.arguments, m.DisconnectArguments)
+        default = self.args.terminate_debuggee if self.args is not None else False
+        terminate = default if args.terminate_debuggee is None else args.terminate_debuggee
+        await self.shutdown(terminate)
+        if self.client is not None:
+            self.client.respond(request)
+        await self._end_session()
+
+    async def terminate_request(self, request: Request) -> None:
+        if self.kind == "attach" and self.target is None and self.link is not None:
+            await self._debugpy("terminate", request.arguments)
+            return
+        await self.shutdown(True)
+
+    async def shutdown(self, terminate: bool) -> None:
+        """End the program or let it go, so nothing is left paused or orphaned."""
+        if terminate and self.target is not None and self.target.alive():
+            if self.kind == "launch":
+                await self.target.terminate()
+                return
+            if self.link is not None:
+                try:
+                    await asyncio.wait_for(self.link.request("terminate", {}), 5)
+                except (LinkClosed, asyncio.TimeoutError):
+                    pass
+            return
+        if self.link is not None and not self.link.closed.is_set():
+            try:  # debugpy removes breakpoints and resumes every thread
+                await asyncio.wait_for(self.link.request("disconnect", {"restart": False}), 5)
+            except (LinkClosed, asyncio.TimeoutError):
+                pass
+            await self.link.close()
+            self.link = None
+        elif terminate is False and self.target is not None and self.kind == "launch":
+            pass
+
+    async def client_gone(self) -> None:
+        """The editor closed the connection without a disconnect."""
+        if self._ended:
+            return
+        terminate = self.args.terminate_debuggee if self.args is not None else False
+        await self.shutdown(terminate)
+        await self._end_session()
+
+    # ------------------------------------------------------------------ inspection
+    async def stackTrace_request(self, request: Request) -> Any:
+        body = await self.forward(request)
+        thread_id = (request.arguments or {}).get("threadId")
+        for frame in body.get("stackFrames", []):
+            self._frame_threads[frame.get("id")] = thread_id
+        return body
+
+    async def scopes_request(self, request: Request) -> Any:
+        body = await self.forward(request)
+        frame_id = (request.arguments or {}).get("frameId")
+        for scope in body.get("scopes", []):
+            kind = "globals" if scope.get("name") == "Globals" else "locals"
+            self._refs[scope.get("variablesReference")] = (frame_id, kind, None)
+        return body
+
+    async def variables_request(self, request: Request) -> Any:
+        body = await self.forward(request)
+        parent = (request.arguments or {}).get("variablesReference")
+        frame_id = self._refs.get(parent, (None, "", None))[0]
+        for var in body.get("variables", []):
+            name, evaluate_name = var.get("name"), var.get("evaluateName")
+            if evaluate_name:
+                self._child_names[(parent, name)] = evaluate_name
+            ref = var.get("variablesReference") or 0
+            if ref and frame_id is not None:
+                self._refs[ref] = (frame_id, "container", evaluate_name)
+        return body
+
+    async def loadedSources_request(self, request: Request) -> dict[str, Any]:
+        body = await self._debugpy("modules", {"startModule": 0})
+        sources = []
+        for module in body.get("modules", []):
+            path = module.get("path")
+            if path and path.endswith(".py"):
+                sources.append({"name": os.path.basename(path), "path": path})
+        return {"sources": sources}
+
+    # ------------------------------------------------------------------ gates
+    def _gate(self, operation: str, command: str) -> None:
+        if self.policy is None:
+            raise RequestError(f"{command}: no program yet; send launch or attach first",
+                               show_user=False)
+        try:
+            self.policy.check(operation)
+        except PolicyRefused as exc:
+            raise RequestError(str(exc), error_id=2000) from None
+
+    async def evaluate_request(self, request: Request) -> Any:
+        args = m.parse(request.arguments, m.EvaluateArguments)
+        if args.context in ("repl", "watch", None):
+            self._gate("evaluate", "evaluate")
+        return await self.forward(request)
+
+    async def goto_request(self, request: Request) -> Any:
+        self._gate("state_edit", "goto")
+        if self.audit is not None:
+            self.audit.record("goto", session=self._program_name, arguments=request.arguments)
+        return await self.forward(request)
+
+    async def restartFrame_request(self, request: Request) -> Any:
+        self._gate("restart_frame", "restartFrame")
+        raise RequestError("restartFrame is not available yet (it arrives with hot reload)")
+
+    # ------------------------------------------------------------------ state editing
+    async def setVariable_request(self, request: Request) -> dict[str, Any]:
+        args = m.parse(request.arguments, m.SetVariableArguments)
+        self._gate("state_edit", "setVariable")
+        context = self._refs.get(args.variables_reference)
+        if context is None:
+            raise RequestError("setVariable: unknown variablesReference (the program has moved "
+                               "on since the variables were read)")
+        frame_id, kind, _ = context
+        if kind == "container":
+            expression = self._child_names.get((args.variables_reference, args.name))
+            if not expression:
+                raise RequestError(f"{args.name} cannot be edited (it has no expression)")
+            return await self._edit(frame_id, "expression", expression=expression, value=args.value)
+        return await self._edit(frame_id, "global" if kind == "globals" else "local",
+                                name=args.name, value=args.value)
+
+    async def setExpression_request(self, request: Request) -> dict[str, Any]:
+        args = m.parse(request.arguments, m.SetExpressionArguments)
+        self._gate("state_edit", "setExpression")
+        if args.frame_id is None:
+            raise RequestError("setExpression needs a frameId (pause the program first)")
+        return await self._edit(args.frame_id, "expression", expression=args.expression,
+                                value=args.value)
+
+    async def _edit(self, frame_id: int, kind: str, *, value: str, name: str | None = None,
+                    expression: str | None = None) -> dict[str, Any]:
+        try:
+            record = await self.editor.edit(frame_id, kind, name=name, expression=expression,
+                                            value=value)
+        except EditFailed as exc:
+            raise RequestError(f"cannot set {expression or name}: {exc}") from None
+        thread_id = self._frame_threads.get(frame_id)
+        if thread_id is not None:
+            self._edit_threads[record.id] = thread_id
+        if self.audit is not None:
+            self.audit.record("state_edit", edit=record.id, target=record.target,
+                              old=record.old, new=record.new, session=self._program_name,
+                              mode=self.policy.mode if self.policy else None)
+        self._invalidate()
+        self._event("apexStateEdit", record.to_wire())
+        return {"value": record.new, "type": getattr(record, "type", None), "variablesReference": 0}
+
+    def _invalidate(self) -> None:
+        if self.client_args.get("supportsInvalidatedEvent"):
+            self._event("invalidated", {"areas": ["variables"]})
+
+    async def apexStateEdits_request(self, request: Request) -> dict[str, Any]:
+        return {"edits": [e.to_wire() for e in self.editor.edits]}
+
+    async def apexUndoStateEdit_request(self, request: Request) -> dict[str, Any]:
+        args = m.parse(request.arguments, m.UndoStateEditArguments)
+        self._gate("state_edit", "apexUndoStateEdit")
+        try:
+            record = self.editor.find_undo_target(args.id)
+        except EditFailed as exc:
+            raise RequestError(str(exc)) from None
+        frame_id = await self._current_frame(self._edit_threads.get(record.id))
+        try:
+            reply = await self.editor.undo(record, frame_id)
+        except EditFailed as exc:
+            raise RequestError(f"cannot undo edit {record.id}: {exc}") from None
+        if self.audit is not None:
+            self.audit.record("state_edit_undo", edit=record.id, target=record.target,
+                              old=reply["old"], new=reply["new"], session=self._program_name)
+        self._invalidate()
+        return {"edit": record.to_wire(), "value": reply["new"]}
+
+    async def _current_frame(self, thread_id: int | None) -> int:
+        """A suspended frame to run the undo on: the edit's thread if still paused."""
+        threads = [thread_id] if thread_id is not None else []
+        if not threads:
+            body = await self._debugpy("threads")
+            threads = [t["id"] for t in body.get("threads", [])]
+        for tid in threads:
+            try:
+                body = await self._debugpy("stackTrace", {"threadId": tid, "levels": 1})
+            except RequestError:
+                continue
+            frames = body.get("stackFrames") or []
+            if frames:
+                self._frame_threads[frames[0]["id"]] = tid
+                return frames[0]["id"]
+        raise RequestError("pause the program to undo an edit (edits are undone on the "
+                           "paused thread)")
+
+    async def _evaluate_internal(self, expression: str, frame_id: int) -> dict[str, Any]:
+        link = self._require_link("evaluate")
+        try:
+            return await link.request("evaluate", {"expression": expression, "frameId": frame_id,
+                                                   "context": "clipboard"})
+        except LinkClosed as exc:
+            raise EditFailed(str(exc)) from None
+
+    # ------------------------------------------------------------------ apex requests
+    async def apexPolicy_request(self, request: Request) -> dict[str, Any]:
+        if self.policy is None:
+            try:
+                return SessionPolicy(os.getcwd()).describe()
+            except Exception as exc:
+                raise RequestError(f"cannot load the policy: {exc}") from None
+        return self.policy.describe()

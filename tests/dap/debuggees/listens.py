@@ -1,0 +1,26 @@
+"""A program that opens a debug listener itself, then works until told to stop."""
+import os
+import sys
+import time
+
+mode = sys.argv[1]
+debugpy_dir = os.environ.get("APEX_TEST_DEBUGPY_DIR")
+if debugpy_dir:
+    sys.path.append(debugpy_dir)
+import debugpy  # noqa: E402
+
+host, port = debugpy.listen(("127.0.0.1", 0), in_process_debug_adapter=(mode == "inprocess"))
+print("LISTENING %d" % port, flush=True)
+
+
+def work(i):
+    value = i * 2  # @work
+    return value
+
+
+total = 0
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline and not os.path.exists(sys.argv[2]):
+    total += work(1)
+    time.sleep(0.01)
+print("finished", total, flush=True)
