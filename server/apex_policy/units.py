@@ -106,13 +106,13 @@ def parse_expiry(value: object, *, granted_at: datetime) -> datetime:
 def format_size(value: int | None) -> str:
     if value is None:
         return "unlimited"
-    for unit, factor in (("GiB", 1024 ** 3), ("MiB", 1024 ** 2), ("KiB", 1024)):
+    options = [f"{value}B"]
+    for unit, factor in (("TiB", 1024 ** 4), ("GiB", 1024 ** 3), ("MiB", 1024 ** 2),
+                         ("KiB", 1024), ("TB", 1000 ** 4), ("GB", 1000 ** 3),
+                         ("MB", 1000 ** 2), ("kB", 1000)):
         if value >= factor and value % factor == 0:
-            return f"{value // factor}{unit}"
-    for unit, factor in (("GB", 1000 ** 3), ("MB", 1000 ** 2), ("kB", 1000)):
-        if value >= factor and value % factor == 0:
-            return f"{value // factor}{unit}"
-    return f"{value}B"
+            options.append(f"{value // factor}{unit}")
+    return min(options, key=len)
 
 
 def format_duration(value: float | None) -> str:
