@@ -10,6 +10,8 @@ from apex_lsp.analysis import Analyzer, all_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
+#: Path-dependent rules (settings modules, ...) analyse the fixture under this path.
+FIXTURE_PATH = re.compile(r"^#\s*fixture-path:\s*(\S+)", re.MULTILINE)
 META_RULES = {"APX000", "APX001"}  # covered by the engine tests
 
 
@@ -31,7 +33,8 @@ def test_rule_fixture(rule):
     expected = _expected_lines(text, rule.id)
     assert expected, "the fixture needs positive cases (# expect: ID)"
     assert "# safe" in text, "the fixture needs negative cases (# safe: why)"
-    result = Analyzer([rule]).analyze_source(text, str(fixture))
+    path_hint = FIXTURE_PATH.search(text)
+    result = Analyzer([rule]).analyze_source(text, path_hint.group(1) if path_hint else str(fixture))
     found = {f.line for f in result.findings if f.rule == rule.id}
     assert not [f for f in result.findings if f.rule == "APX000"], result.findings
     assert found == expected, (

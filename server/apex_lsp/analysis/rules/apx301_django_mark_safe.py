@@ -1,0 +1,51 @@
+"""Django `mark_safe` / `SafeString` on a value that is not a literal.
+
+## What it does
+Flags `django.utils.safestring.mark_safe(...)` and the `SafeString`,
+`SafeText` and `SafeData` constructors when the argument is not a constant
+string. Used as a decorator (`@mark_safe`), it is not flagged.
+
+## Why is this bad
+A safe string is inserted into templates without escaping. Marking user data,
+or HTML built from it, as safe is a stored or reflected XSS (CWE-79).
+
+## Example
+```python
+return mark_safe(f"<a href='{url}'>{title}</a>")
+```
+
+## Use instead
+```python
+from django.utils.html import format_html
+return format_html("<a href='{}'>{}</a>", url, title)
+```
+
+## References
+- https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.safestring.mark_safe
+- https://cwe.mitre.org/data/definitions/79.html
+"""
+import ast
+
+from ..context import FileContext, argument, is_constant, is_string_building
+from ..model import Confidence, Severity
+from ..rule import Rule
+
+
+class DjangoMarkSafe(Rule):
+    id = "APX301"
+    name = "django-mark-safe-non-literal"
+    category = "xss"
+    cwe = 79
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    bandit = ("B308", "B703")
+    calls = frozenset(f"django.utils.safestring.{name}"
+                      for name in ("mark_safe", "SafeString", "SafeText", "SafeData"))
+
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        value = argument(node, 0, "s")
+        if value is None or is_constant(value):
+            return
+        ctx.report(self, node, "marking a non-literal value safe disables HTML escaping for it; "
+                               "use format_html",
+                   confidence=Confidence.HIGH if is_string_building(value) else None)
