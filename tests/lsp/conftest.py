@@ -1,50 +1,102 @@
-"""pytest-lsp fixtures: the real `apex lsp` process over stdio, one per test."""
+"""End-to-end fixtures: the real ``apex lsp`` process over stdio, driven by pytest-lsp.
+
+Every test waits on events (notifications recorded by the client handlers below),
+never on sleeps: :func:`until` re-checks a condition each time the client
+receives something.
+"""
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
-import pytest_lsp
+import pytest_asyncio
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, make_test_lsp_client
+from pygls.protocol import default_converter
+from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 SERVER = [sys.executable, "-m", "apex_cli", "lsp"]
 STATUS = "apex/status"
+#: Generous: a loaded CI machine with 2 cores; tests normally finish in well under 1 s.
+DEADLINE = 60.0
+
+
+def server_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
+def _wake(client) -> None:
+    for fut in client.waiters:
+        if not fut.done():
+            fut.set_result(None)
+    client.waiters.clear()
 
 
 def make_client() -> LanguageClient:
-    """pytest-lsp's client plus the requests our server sends that it lacks."""
-    client = make_test_lsp_client()
-    client.registrations = []
+    """pytest-lsp's client, recording every notification and answering the
+    server's own requests (registerCapability, applyEdit)."""
+    client = LanguageClient(converter_factory=default_converter)
+    client.waiters = []
+    client.published = []
     client.statuses = []
+    client.registrations = []
     client.applied_edits = []
+    features = dict(DEFAULT_CLIENT_FEATURES)
+    default_publish = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+    default_progress = features[types.PROGRESS]
+    default_message = features[types.WINDOW_SHOW_MESSAGE]
 
-    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register_capability(ls, params: types.RegistrationParams):
-        ls.registrations.extend(params.registrations)
+    def publish(ls, params: types.PublishDiagnosticsParams):
+        default_publish(ls, params)
+        ls.published.append(params)
+        _wake(ls)
 
-    @client.feature(STATUS)
+    def progress(ls, params: types.ProgressParams):
+        default_progress(ls, params)
+        _wake(ls)
+
+    def show_message(ls, params):
+        default_message(ls, params)
+        _wake(ls)
+
     def status(ls, params):
         ls.statuses.append(params)
+        _wake(ls)
 
-    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def register_capability(ls, params: types.RegistrationParams):
+        ls.registrations.extend(params.registrations)
+        _wake(ls)
+
     def apply_edit(ls, params: types.ApplyWorkspaceEditParams):
         ls.applied_edits.append(params)
         return types.ApplyWorkspaceEditResult(applied=True)
 
+    features.update({
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish, types.PROGRESS: progress,
+        types.WINDOW_SHOW_MESSAGE: show_message, STATUS: status,
+        types.CLIENT_REGISTER_CAPABILITY: register_capability,
+        types.WORKSPACE_APPLY_EDIT: apply_edit})
+    register_lsp_features(client, features)
     return client
 
 
-def server_env(tmp_path: Path | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    return env
+async def until(client, predicate: Callable[[], object], timeout: float = DEADLINE):
+    """Wait until ``predicate()`` is truthy, re-checking on every notification."""
+    async def wait():
+        while not (value := predicate()):
+            fut = asyncio.get_running_loop().create_future()
+            client.waiters.append(fut)
+            await fut
+        return value
+    return await asyncio.wait_for(wait(), timeout)
 
 
 def push_capabilities() -> types.ClientCapabilities:
-    """A client without pull diagnostics (Neovim 0.7, eglot): the server pushes."""
+    """A client without pull diagnostics (Neovim 0.7, eglot 1.9): the server pushes."""
     return types.ClientCapabilities(
         window=types.WindowClientCapabilities(work_done_progress=True),
         workspace=types.WorkspaceClientCapabilities(
@@ -58,10 +110,13 @@ def push_capabilities() -> types.ClientCapabilities:
             publish_diagnostics=types.PublishDiagnosticsClientCapabilities(
                 version_support=True, related_information=True,
                 code_description_support=True, tag_support=types.ClientDiagnosticsTagOptions(
-                    value_set=[types.DiagnosticTag.Unnecessary]))))
+                    value_set=[types.DiagnosticTag.Unnecessary])),
+            hover=types.HoverClientCapabilities(
+                content_format=[types.MarkupKind.Markdown, types.MarkupKind.PlainText])))
 
 
 def pull_capabilities() -> types.ClientCapabilities:
+    """An LSP 3.17 client (VS Code): pulls diagnostics, so the server does not push."""
     caps = push_capabilities()
     caps.text_document.diagnostic = types.DiagnosticClientCapabilities(
         related_document_support=True)
@@ -77,27 +132,38 @@ def workspace(tmp_path: Path) -> Path:
     return root
 
 
-async def start(workspace: Path, capabilities: types.ClientCapabilities,
-                options: dict | None = None, configuration: dict | None = None
-                ) -> LanguageClient:
-    config = ClientServerConfig(server_command=SERVER, server_env=server_env(),
-                                client_factory=make_client)
-    client = await config.start()
-    if configuration is not None:
-        client.set_configuration(configuration)
-    await client.initialize_session(types.InitializeParams(
-        capabilities=capabilities, root_uri=workspace.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="ws")],
-        initialization_options=options))
-    return client
+@pytest_asyncio.fixture
+async def start(workspace: Path):
+    """A factory: ``await start(capabilities=..., options=..., configuration=...)``."""
+    clients: list[LanguageClient] = []
+
+    async def factory(capabilities: types.ClientCapabilities | None = None,
+                      options: dict | None = None, configuration: dict | None = None,
+                      root: Path | None = None) -> LanguageClient:
+        root = root or workspace
+        config = ClientServerConfig(server_command=SERVER, server_env=server_env(),
+                                    client_factory=make_client)
+        client = await config.start()
+        clients.append(client)
+        if configuration is not None:
+            client.set_configuration(configuration)
+        client.init_result = await client.initialize_session(types.InitializeParams(
+            capabilities=capabilities or push_capabilities(), root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+            initialization_options=options))
+        # The server announces its status once it is ready (after workspace/configuration).
+        await until(client, lambda: client.statuses)
+        return client
+
+    yield factory
+    for client in clients:
+        try:
+            if client._server is not None and client._server.returncode is None:
+                await asyncio.wait_for(client.shutdown_session(), DEADLINE)
+        finally:
+            await client.stop()
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=server_env(),
-                                client_factory=make_client))
-async def client(lsp_client: LanguageClient, workspace: Path):
-    """A push-diagnostics client (the common case in editors without LSP 3.17 pull)."""
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=push_capabilities(), root_uri=workspace.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="ws")]))
-    yield
-    await lsp_client.shutdown_session()
+@pytest_asyncio.fixture
+async def client(start) -> LanguageClient:
+    return await start()

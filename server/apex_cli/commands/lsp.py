@@ -62,4 +62,8 @@ def run(args: argparse.Namespace) -> int:
             server.start_io()
     finally:
         server.stop_workers()
+    # The client is gone (EOF or disconnect). Do not wait for a worker that is
+    # still analysing a huge file: interpreter exit would join its thread.
+    from apex_lsp.server.lifecycle import exit_now
+    exit_now(0)
     return 0

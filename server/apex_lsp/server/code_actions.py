@@ -110,7 +110,7 @@ def policy_target(ls, doc_path: str) -> str:
     state = ls.project_for(doc_path)
     if state.source:
         return state.source
-    root = state.root or ls.root_path()
+    root = ls.root_path()  # no policy file yet: start one at the workspace root
     return os.path.join(root, "pyproject.toml")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 
 from lsprotocol import types
 
@@ -51,6 +52,21 @@ def register(server) -> None:
     def shutdown(ls, params) -> None:
         ls.stop_workers()
 
+    @server.feature(types.EXIT)
+    def exit_(ls, params) -> None:
+        # Exit now: a worker still analysing a huge file must not keep the process
+        # alive (interpreter exit would join the pool's threads).
+        exit_now(0 if ls.protocol._shutdown else 1)
+
+
+def exit_now(code: int) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
 
 async def _register_policy_watchers(ls) -> None:
     watchers = [types.FileSystemWatcher(glob_pattern=pattern)
@@ -84,4 +100,4 @@ async def watch_parent(ls, pid: int) -> None:
         if not parent_alive(pid):
             log.warning("parent process %d is gone; exiting", pid)
             ls.stop_workers()
-            os._exit(0)
+            exit_now(0)

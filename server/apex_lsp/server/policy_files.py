@@ -15,7 +15,7 @@ from lsprotocol import types
 
 from .config import ServerConfig
 from .convert import SOURCE, split_lines
-from .project import POLICY_FILES, SettingsProblem, check_policy_file, load_project
+from .project import POLICY_FILES, SettingsProblem, policy_problems
 
 POLICY_CODE = "APX-POLICY"
 
@@ -30,11 +30,7 @@ def problems_for_text(text: str, name: str, config: ServerConfig) -> list[Settin
         path = os.path.join(scratch, name)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
-        problems = check_policy_file(path)
-        if not problems:
-            problems = [p for p in load_project(scratch, config).problems
-                        if os.path.basename(p.path or path) == name]
-        return problems
+        return policy_problems(scratch, name, config)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

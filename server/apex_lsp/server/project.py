@@ -1,21 +1,28 @@
-"""The analyzer and the mode policy as the server sees them: one immutable
-:class:`ProjectState` per project root, rebuilt when a policy file or the editor
-settings change.
+"""The analyzer and the mode policy as the server sees them.
 
 This module knows nothing about LSP. It is the one place that calls into
-``apex_policy`` (settings loading, policy) and ``apex_lsp.analysis``
-(rule selection, the analyzer, the policy filter), so the handlers stay thin.
+``apex_policy`` (settings loading, the policy) and ``apex_lsp.analysis`` (the
+:class:`Checker` that ``apex check`` uses, and the policy filter), so an editor
+shows exactly what ``apex check`` reports for the same text and settings.
+
+The server's differences from ``apex check``: the editor's settings are a layer
+of the policy (``load_settings(editor=...)``), and an invalid policy never stops
+analysis: its problems are kept for diagnostics in the policy file and the
+values before the bad key (or the defaults) are used.
 """
 from __future__ import annotations
 
-import functools
+import dataclasses
 import logging
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from types import SimpleNamespace
+from typing import Any, Callable
 
-from apex_lsp.analysis import Analyzer, FileResult, Finding, all_rules
+from apex_lsp.analysis import FileResult, Finding
+from apex_lsp.analysis.checker import Checker
+from apex_lsp.analysis.projects import ConfigError, Project, ProjectResolver
 
 from .config import ServerConfig
 
@@ -26,183 +33,162 @@ POLICY_FILES = ("apex.toml", "pyproject.toml")
 
 @dataclass(frozen=True)
 class SettingsProblem:
-    """An invalid key in a policy file, located for a diagnostic."""
+    """An invalid key in a policy file (or in the editor settings), located."""
 
     path: str
     line: int  # 1-based; 0 when unknown
-    column: int  # 1-based
+    column: int  # 1-based; 0 when unknown
     key: str
     message: str
 
 
+def _problem(err: Any) -> SettingsProblem:
+    return SettingsProblem(str(getattr(err, "path", "") or ""), int(getattr(err, "line", 0) or 0),
+                           int(getattr(err, "column", 0) or 0), str(getattr(err, "key", "") or ""),
+                           str(getattr(err, "message", err)))
+
+
 @dataclass
 class ProjectState:
-    root: str | None
-    #: The policy file the settings came from, or None for built-in defaults.
+    root: str
+    #: The policy file, or None for built-in defaults.
     source: str | None
+    #: How the loader names the source: "pyproject.toml [tool.apex]", "built-in defaults".
+    source_label: str
     mode: str
-    analyzer: Analyzer
+    checker: Checker
     policy: Any = None
-    settings: Any = None
     problems: list[SettingsProblem] = field(default_factory=list)
 
+    # -- analysis (called on worker threads) ------------------------------------
     def analyze(self, text: str, path: str) -> FileResult:
-        result = self.analyzer.analyze_source(text, path)
-        if self.policy is not None:
-            result.findings = _apply_policy(result.findings, self.policy, self.source)
+        return self._filtered(self.checker.check_source(path, text))
+
+    def analyze_file(self, path: str) -> FileResult:
+        return self._filtered(self.checker.check_file(path))
+
+    def _filtered(self, result: FileResult) -> FileResult:
+        if self.policy is not None and result.findings:
+            result.findings = _apply_policy(result.findings, self.policy, self.source_label)
         return result
 
+    # -- the policy, for hover and commands ---------------------------------------
     def capability_action(self, capability: str | None) -> str | None:
-        """``allow`` / ``audit`` / ``deny`` for a capability in this policy, if known."""
+        """``allow`` / ``audit`` / ``deny`` for a capability in this policy."""
         if capability is None or self.policy is None:
             return None
-        rule = getattr(self.policy, "capability", None)
-        if callable(rule):
-            try:
-                return str(rule(capability).action)
-            except Exception:  # a policy API mismatch must not break hover
-                log.debug("policy.capability(%r) failed", capability, exc_info=True)
-        return None
-
-    def analyze_bytes(self, data: bytes, path: str) -> FileResult:
-        result = self.analyzer.analyze_bytes(data, path)
-        if self.policy is not None:
-            result.findings = _apply_policy(result.findings, self.policy, self.source)
-        return result
-
-    def policy_summary(self) -> dict:
-        """A JSON-able view of the effective policy."""
-        policy = self.policy
-        out = {"mode": self.mode, "source": self.describe_source(), "root": self.root,
-               "problems": [{"path": p.path, "line": p.line, "key": p.key, "message": p.message}
-                            for p in self.problems]}
-        if policy is not None:
-            from apex_policy.capabilities import CAPABILITIES
-            out["capabilities"] = {c: self.capability_action(c) for c in CAPABILITIES}
-            out["debug"] = dict(getattr(policy, "debug", {}) or {})
-        return out
+        try:
+            return str(self.policy.capability(capability).action)
+        except Exception:  # an unknown capability name must not break a hover
+            log.debug("policy.capability(%r) failed", capability, exc_info=True)
+            return None
 
     def describe_source(self) -> str:
         if self.source is None:
-            return "built-in defaults"
-        name = os.path.basename(self.source)
-        return f"{self.source} [tool.apex]" if name == "pyproject.toml" else self.source
+            return self.source_label or "built-in defaults"
+        return f"{self.source} [tool.apex]" if os.path.basename(self.source) == \
+            "pyproject.toml" else self.source
+
+    def policy_summary(self) -> dict:
+        """A JSON-able view of the effective policy."""
+        from apex_policy.capabilities import CAPABILITIES
+        out: dict = {"mode": self.mode, "source": self.describe_source(), "root": self.root,
+                     "problems": [dataclasses.asdict(p) for p in self.problems]}
+        if self.policy is not None:
+            out["capabilities"] = {c: self.capability_action(c) for c in CAPABILITIES}
+            out["debug"] = dict(getattr(self.policy, "debug", {}) or {})
+        return out
 
 
 class Projects:
-    """Project states keyed by directory; thread-safe, invalidated as a whole."""
+    """Project states for one settings generation; thread-safe."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._by_dir: dict[str, ProjectState] = {}
+        self._lock = threading.RLock()
         self.config = ServerConfig()
         self.generation = 0
+        self._build(self.config)
+
+    def _build(self, config: ServerConfig) -> None:
+        self._problems: dict[str, list[SettingsProblem]] = {}
+        self._checker = Checker(ProjectResolver(mode=config.mode,
+                                                loader=_lenient_loader(config, self._problems)))
+        self._fallback = Checker(ProjectResolver(mode=config.mode,
+                                                 loader=_defaults_loader(config)))
+        self._states: dict[str, ProjectState] = {}
 
     def reset(self, config: ServerConfig | None = None) -> None:
         with self._lock:
             if config is not None:
                 self.config = config
-            self._by_dir.clear()
+            self._build(self.config)
             self.generation += 1
 
     def for_path(self, path: str) -> ProjectState:
-        directory = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
+        path = os.path.abspath(path or os.getcwd())
         with self._lock:
-            state = self._by_dir.get(directory)
-            config = self.config
-        if state is None:
-            state = load_project(directory, config)
-            with self._lock:
-                self._by_dir.setdefault(directory, state)
-        return state
+            try:
+                project = self._checker.project_for(path)
+                checker, extra = self._checker, []
+            except ConfigError as exc:  # e.g. an unknown rule id in select
+                project = self._fallback.project_for(path)
+                checker, extra = self._fallback, [_problem(p) for p in exc.problems]
+            state = self._states.get(project.root)
+            if state is None:
+                state = _state(project, checker,
+                               self._problems.get(project.root, []) + extra)
+                self._states[project.root] = state
+            return state
+
+    def discover(self, roots: list[str]):
+        with self._lock:
+            checker = self._checker
+        return checker.discover(roots)
 
 
-def find_policy_file(directory: str) -> str | None:
-    """The nearest apex.toml, or pyproject.toml holding a [tool.apex] table."""
-    current = os.path.abspath(directory)
-    while True:
-        for name in POLICY_FILES:
-            candidate = os.path.join(current, name)
-            if os.path.isfile(candidate) and (name == "apex.toml" or _has_tool_apex(candidate)):
-                return candidate
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
-
-
-def _has_tool_apex(path: str) -> bool:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return any(line.strip().startswith("[tool.apex") for line in handle)
-    except (OSError, UnicodeDecodeError):
-        return False
-
-
-def load_project(directory: str, config: ServerConfig) -> ProjectState:
-    """Load the effective settings for files in ``directory``."""
-    loaded = _load_settings(directory, config)
-    if loaded is not None:
-        return _state_from_loaded(loaded, config)
-    # Policy loader not available: default rules, mode from the editor.
-    source = find_policy_file(directory)
-    problems = check_policy_file(source) if source else []
-    return ProjectState(
-        root=os.path.dirname(source) if source else None, source=source,
-        mode=config.mode or "development", analyzer=_default_analyzer(), problems=problems)
-
-
-def _load_settings(directory: str, config: ServerConfig):
-    try:
-        from apex_policy import load_settings  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        return load_settings(directory, mode=config.mode, editor=dict(config.policy) or None)
-    except Exception:
-        log.exception("apex_policy.load_settings(%r) failed; using defaults", directory)
-        return None
-
-
-def _state_from_loaded(loaded: Any, config: ServerConfig) -> ProjectState:
+def _state(project: Project, checker: Checker, problems: list[SettingsProblem]) -> ProjectState:
+    loaded = project.loaded
     settings = getattr(loaded, "settings", None)
     policy = getattr(settings, "policy", None)
-    analysis = getattr(settings, "analysis", None)
-    mode = getattr(policy, "mode", None) or config.mode or "development"
-    mode = str(getattr(mode, "value", mode))
-    source = getattr(loaded, "source", None)
-    source = str(source) if source else None
-    root = getattr(loaded, "root", None)
-    problems = [SettingsProblem(str(getattr(e, "path", "") or source or ""),
-                                int(getattr(e, "line", 0) or 0), int(getattr(e, "column", 0) or 0),
-                                str(getattr(e, "key", "") or ""), str(getattr(e, "message", e)))
-                for e in (getattr(loaded, "errors", None) or ())]
-    return ProjectState(root=str(root) if root else None, source=source, mode=mode,
-                        analyzer=_analyzer_for(analysis), policy=policy, settings=settings,
-                        problems=problems)
+    mode = str(getattr(policy, "mode", None) or getattr(settings, "mode", None) or "development")
+    return ProjectState(root=project.root, source=getattr(loaded, "path", None),
+                        source_label=str(getattr(loaded, "source", "") or "built-in defaults"),
+                        mode=mode, checker=checker, policy=policy, problems=problems)
 
 
-@functools.lru_cache(maxsize=1)
-def _default_analyzer() -> Analyzer:
-    return Analyzer([r for r in all_rules() if r.enabled_by_default])
+def _load(directory: str, mode: str | None, config: ServerConfig):
+    from apex_policy import load_settings
+    return load_settings(directory, mode=mode, editor=dict(config.policy) or None)
 
 
-def _analyzer_for(analysis: Any) -> Analyzer:
-    if analysis is None:
-        return _default_analyzer()
-    try:
-        from apex_lsp.analysis import selection  # type: ignore[attr-defined]
-    except ImportError:
-        return _default_analyzer()
-    for name in ("build_analyzer", "analyzer_for", "make_analyzer"):
-        factory = getattr(selection, name, None)
-        if callable(factory):
-            try:
-                return factory(analysis)
-            except Exception:
-                log.exception("selection.%s failed; using the default rules", name)
-                return _default_analyzer()
-    return _default_analyzer()
+def _lenient_loader(config: ServerConfig, sink: dict[str, list[SettingsProblem]]
+                    ) -> Callable[..., Any]:
+    """The policy loader, with its errors moved aside so analysis goes on."""
+    def load(directory: str, mode: str | None = None):
+        loaded = _load(directory, mode, config)
+        errors = list(getattr(loaded, "errors", ()) or ())
+        if errors:
+            sink[os.path.abspath(loaded.root)] = [_problem(e) for e in errors]
+            loaded = dataclasses.replace(loaded, errors=[])
+        return loaded
+    return load
+
+
+def _defaults_loader(config: ServerConfig) -> Callable[..., Any]:
+    """The policy as loaded, but the analysis settings at their defaults."""
+    from apex_policy.analysis_settings import AnalysisSettings
+
+    def load(directory: str, mode: str | None = None):
+        try:
+            loaded = _load(directory, mode, config)
+            settings = dataclasses.replace(loaded.settings, analysis=AnalysisSettings())
+            return dataclasses.replace(loaded, settings=settings, errors=[])
+        except Exception:
+            log.exception("loading the policy for %s failed; using defaults", directory)
+            from apex_policy import Settings
+            return SimpleNamespace(settings=Settings(), errors=[], root=directory,
+                                   source="built-in defaults", path=None, origins={})
+    return load
 
 
 def _apply_policy(findings: list[Finding], policy: Any, source: str | None) -> list[Finding]:
@@ -217,54 +203,15 @@ def _apply_policy(findings: list[Finding], policy: Any, source: str | None) -> l
         return findings
 
 
-def check_policy_file(path: str) -> list[SettingsProblem]:
-    """TOML syntax problems in a policy file (the policy loader reports the rest)."""
+def policy_problems(directory: str, name: str, config: ServerConfig) -> list[SettingsProblem]:
+    """Every problem in the policy file ``name`` in ``directory`` (loader and rule selection)."""
+    problems: dict[str, list[SettingsProblem]] = {}
+    resolver = ProjectResolver(mode=config.mode, loader=_lenient_loader(config, problems))
+    found: list[SettingsProblem] = []
     try:
-        import tomllib
-    except ImportError:  # pragma: no cover - Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    try:
-        with open(path, "rb") as handle:
-            tomllib.load(handle)
-    except OSError as exc:
-        return [SettingsProblem(path, 0, 0, "", f"cannot read policy file: {exc}")]
-    except tomllib.TOMLDecodeError as exc:
-        line, column = _toml_error_position(str(exc))
-        return [SettingsProblem(path, line, column, "", f"invalid TOML: {exc}")]
-    return []
-
-
-def _toml_error_position(message: str) -> tuple[int, int]:
-    import re
-    match = re.search(r"line (\d+), column (\d+)", message)
-    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
-
-
-def iter_python_files(root: str, excludes: Iterable[str]) -> Iterable[str]:
-    """Python files under ``root``, skipping excluded directory names and globs."""
-    import fnmatch
-    patterns = tuple(excludes)
-    for current, dirs, files in os.walk(root):
-        rel_dir = os.path.relpath(current, root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and not _excluded(d, os.path.normpath(os.path.join(rel_dir, d)),
-                                           patterns, fnmatch))
-        for name in sorted(files):
-            if name.endswith((".py", ".pyi")):
-                rel = os.path.normpath(os.path.join(rel_dir, name))
-                if not _excluded(name, rel, patterns, fnmatch):
-                    yield os.path.join(current, name)
-
-
-def _excluded(name: str, rel: str, patterns: tuple[str, ...], fnmatch) -> bool:
-    rel = rel.replace(os.sep, "/")
-    return any(name == p or rel == p.rstrip("/") or fnmatch.fnmatch(rel, p)
-               or rel.startswith(p.rstrip("/") + "/") for p in patterns)
-
-
-def excludes_for(state: ProjectState) -> tuple[str, ...]:
-    analysis = getattr(state.settings, "analysis", None)
-    if analysis is None:
-        from apex_policy.analysis_settings import AnalysisSettings
-        analysis = AnalysisSettings()
-    return tuple(analysis.exclude) + tuple(analysis.extend_exclude)
+        resolver.for_directory(directory)
+    except ConfigError as exc:
+        found.extend(_problem(p) for p in exc.problems)
+    for items in problems.values():
+        found.extend(items)
+    return [p for p in found if os.path.basename(p.path or "") == name]

@@ -7,21 +7,25 @@ settings have not changed meanwhile), and the loop then analyses the newest
 text. So a burst of edits costs at most two analyses, and a stale version's
 diagnostics never reach the client (the flake8 template's per-version guard).
 
-Analysis runs in bounded thread pools: one lane for ordinary documents and one
-for documents above ``large_file_bytes``, so a 10 MB file never occupies the
-workers the file being typed in needs.
+Analysis runs off the event loop: ordinary documents on a small thread pool,
+documents above ``large_file_bytes`` in one worker process (``ast.parse`` holds
+the GIL, so only a process keeps a 10 MB file from stalling everything else).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from lsprotocol import types
 
 from apex_lsp.analysis import FileResult, Finding
+
+from . import worker
 
 if TYPE_CHECKING:
     from .app import ApexLanguageServer
@@ -46,19 +50,35 @@ class DocumentResult:
 
 
 class AnalysisPool:
-    """Two bounded lanes of worker threads."""
+    """Bounded workers: threads for ordinary documents, one process for huge ones."""
 
     def __init__(self, workers: int = 2) -> None:
         self._small = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="apex-analysis")
-        self._large = ThreadPoolExecutor(max_workers=1, thread_name_prefix="apex-analysis-large")
+        self._large: ProcessPoolExecutor | None = None
 
-    def run(self, func: Callable, *args, large: bool = False) -> Awaitable:
-        loop = asyncio.get_running_loop()
-        return loop.run_in_executor(self._large if large else self._small, func, *args)
+    def run(self, func: Callable, *args) -> Awaitable:
+        return asyncio.get_running_loop().run_in_executor(self._small, func, *args)
+
+    async def run_large(self, func: Callable, *args):
+        """Run ``func`` in the worker process (started on first use, restarted if it died)."""
+        if self._large is None:
+            # spawn: the server is multi-threaded, so fork is unsafe.
+            self._large = ProcessPoolExecutor(max_workers=1,
+                                              mp_context=multiprocessing.get_context("spawn"))
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._large, func, *args)
+        except BrokenProcessPool:
+            self._large = None
+            raise RuntimeError("the analysis worker process died (out of memory?)") from None
 
     def shutdown(self) -> None:
         self._small.shutdown(wait=False, cancel_futures=True)
-        self._large.shutdown(wait=False, cancel_futures=True)
+        large, self._large = self._large, None
+        if large is not None:
+            processes = list((getattr(large, "_processes", None) or {}).values())
+            large.shutdown(wait=False, cancel_futures=True)
+            for process in processes:  # do not leave a worker parsing for nobody
+                process.terminate()
 
 
 class Scheduler:
@@ -140,15 +160,17 @@ class Scheduler:
     async def _analyze(self, uri: str, version: int | None, generation: int, text: str,
                        path: str) -> DocumentResult:
         server = self.server
-        large = len(text) >= server.projects.config.large_file_bytes
-        file_result: FileResult = await server.pool.run(server.analyze_text, text, path,
-                                                        large=large)
-        if server.open_document(uri) is None:
-            return DocumentResult(uri, version, generation, [], [], text=text)
+        config = server.projects.config
+        if len(text) >= config.large_file_bytes:
+            file_result: FileResult = await server.pool.run_large(
+                worker.analyze, text, path, config, generation)
+        else:
+            file_result = await server.pool.run(server.analyze_text, text, path)
         doc = server.open_document(uri)
-        codec = doc.position_codec
-        diagnostics = await server.pool.run(
-            _to_diagnostics, file_result.findings, text, codec, uri, path, large=large)
+        if doc is None or doc.version != version:
+            return DocumentResult(uri, version, generation, [], [], text=text)
+        diagnostics = await server.pool.run(_to_diagnostics, file_result.findings, text,
+                                            doc.position_codec, uri, path)
         error = file_result.error.message if file_result.error else None
         return DocumentResult(uri, version, generation, file_result.findings, diagnostics,
                               error=error, text=text)

@@ -18,7 +18,6 @@ from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
 from .convert import diagnostics as to_diagnostics
-from .project import excludes_for, iter_python_files
 
 log = logging.getLogger(__name__)
 
@@ -50,17 +49,17 @@ def _analyze_file(ls, path: str, codec, generation: int):
     """Worker thread: read, analyse and convert one file."""
     try:
         stat = os.stat(path)
-        with open(path, "rb") as handle:
-            data = handle.read()
     except OSError as exc:
         return path, None, None, f"{path}: {exc.strerror or exc}"
-    state = ls.project_for(path)
-    result = state.analyze_bytes(data, path)
+    result = ls.project_for(path).analyze_file(path)
     if result.error:
         return path, None, None, f"{path}: {result.error.message}"
-    text = data.decode("utf-8", errors="replace")
     uri = from_fs_path(path) or path
-    diags = to_diagnostics(result.findings, text, codec, uri, path)
+    diags = []
+    if result.findings:
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8", errors="replace")
+        diags = to_diagnostics(result.findings, text, codec, uri, path)
     result_id = f"{generation}:{stat.st_mtime_ns}:{stat.st_size}"
     return path, result.findings, (result_id, diags), None
 
@@ -84,14 +83,14 @@ async def scan_workspace(ls, token=None, skip: set[str] = frozenset(),
     result = ScanResult()
     files: list[str] = []
     limit = ls.projects.config.scan.max_files
-    for root in workspace_roots(ls):
-        excludes = excludes_for(ls.project_for(os.path.join(root, "__scan__.py")))
-        for path in iter_python_files(root, excludes):
-            if (from_fs_path(path) or path) not in skip:
-                files.append(path)
-            if len(files) >= limit:
-                result.errors.append(f"stopped after scan.maxFiles={limit} files")
-                break
+    found = await ls.pool.run(ls.projects.discover, workspace_roots(ls))
+    result.errors.extend(f"{e.path}: {e.message}" for e in found.errors)
+    for target in found.targets:
+        if (from_fs_path(target.path) or target.path) not in skip:
+            files.append(target.path)
+        if len(files) >= limit:
+            result.errors.append(f"stopped after scan.maxFiles={limit} files")
+            break
 
     token = await _progress_token(ls, token)
     progress = ls.work_done_progress
