@@ -1,0 +1,136 @@
+"""Live state editing: edits stick across step/continue on every interpreter present.
+
+Covers debugpy's known failure cases: an edited global moving into the frame's locals
+after a step, ``setExpression`` on ``globals()[...]``, local edits being reverted, and
+edits made from a frame other than the top one.
+"""
+import json
+import os
+
+import pytest
+
+from .client import find_marker
+from .conftest import INTERPRETERS, debuggee, reports, start_launch
+
+EDITS = debuggee("edits.py")
+
+
+def _set(client, ref, name, value):
+    return client.request("setVariable", {"variablesReference": ref, "name": name,
+                                          "value": value})["body"]
+
+
+def _step_and_check(client, tid):
+    mark = client.mark()
+    client.request("next", {"threadId": tid})
+    client.stopped(after=mark, reason="step")
+
+
+@pytest.mark.parametrize("python", INTERPRETERS)
+def test_edits_stick_across_step_and_continue(make_client, python, tmp_path):
+    client = make_client()
+    start_launch(client, EDITS, python=python,
+                 breakpoints=["inner", "closure", "containers", "globals"],
+                 auditLog=str(tmp_path / "audit.jsonl"))
+
+    # 1. locals of the top frame, locals of a caller frame, and a global
+    tid = client.stopped(reason="breakpoint")["threadId"]
+    inner, outer = client.frames(tid)[:2]
+    scopes = client.scopes(inner["id"])
+    assert _set(client, scopes["Locals"], "x", "42")["value"] == "42"
+    _set(client, client.scopes(outer["id"])["Locals"], "local_in_outer", "55")
+    _set(client, scopes["Globals"], "G", "7")
+    _step_and_check(client, tid)
+    _step_and_check(client, tid)
+    top = client.top_frame(tid)
+    assert top["line"] == find_marker(EDITS, "inner_after")
+    # the edited global did not move into the frame's locals
+    locals_now = client.variables(client.scopes(top["id"])["Locals"])
+    assert "G" not in locals_now and locals_now["x"]["value"] == "42"
+
+    # 2. a cell variable shared with a closure
+    mark = client.mark()
+    client.request("continue", {"threadId": tid})
+    client.stopped(after=mark, reason="breakpoint")
+    frame = client.top_frame(tid)
+    _set(client, client.scopes(frame["id"])["Locals"], "cell", "'after'")
+
+    # 3. attribute, dict item, list item
+    mark = client.mark()
+    client.request("continue", {"threadId": tid})
+    client.stopped(after=mark, reason="breakpoint")
+    frame = client.top_frame(tid)
+    client.request("setExpression", {"expression": "box.attr", "value": "'b'",
+                                     "frameId": frame["id"]})
+    local_vars = client.variables(client.scopes(frame["id"])["Locals"])
+    d_items = client.variables(local_vars["d"]["variablesReference"])
+    key = next(name for name in d_items if "k" in name)
+    _set(client, local_vars["d"]["variablesReference"], key, "2")
+    lst_items = client.variables(local_vars["lst"]["variablesReference"])
+    assert "1" in lst_items
+    _set(client, local_vars["lst"]["variablesReference"], "1", "20")
+
+    # 4. setExpression on globals()[...], then a step
+    mark = client.mark()
+    client.request("continue", {"threadId": tid})
+    client.stopped(after=mark, reason="breakpoint")
+    frame = client.top_frame(tid)
+    client.request("setExpression", {"expression": "globals()['G']", "value": "99",
+                                     "frameId": frame["id"]})
+    _step_and_check(client, tid)
+
+    client.request("setBreakpoints", {"source": {"path": EDITS}, "breakpoints": []})
+    client.request("continue", {"threadId": tid})
+    client.wait_event("terminated")
+    found = reports(client)
+    assert found["inner"] == {"x": 42, "y": 1, "G": 7}
+    assert found["outer"] == {"local_in_outer": 55, "result": 42}
+    assert found["closure"] == {"cell": "after", "reader": "after"}
+    assert found["containers"] == {"attr": "b", "d": {"k": 2}, "lst": [1, 20, 3]}
+    assert found["globals"] == {"G": 99, "has_local_G": False}
+
+    # every edit is in the audit log with old and new values
+    records = [json.loads(line) for line in open(tmp_path / "audit.jsonl")]
+    edits = [r for r in records if r.get("event") == "state_edit"]
+    assert len(edits) == 8
+    assert {"old": "10", "new": "42"}.items() <= edits[0].items()
+
+
+def test_undo_and_list(make_client):
+    client = make_client()
+    start_launch(client, EDITS, breakpoints=["inner"])
+    tid = client.stopped(reason="breakpoint")["threadId"]
+    inner, outer = client.frames(tid)[:2]
+    _set(client, client.scopes(inner["id"])["Locals"], "x", "42")
+    _set(client, client.scopes(outer["id"])["Locals"], "local_in_outer", "55")
+    edits = client.request("apexStateEdits")["body"]["edits"]
+    assert [(e["id"], e["old"], e["new"], e["undone"]) for e in edits] == [
+        (1, "10", "42", False), (2, "5", "55", False)]
+    # undo a given edit, then the latest remaining one
+    undone = client.request("apexUndoStateEdit", {"id": 2})["body"]
+    assert undone["value"] == "5"
+    client.request("apexUndoStateEdit")
+    again = client.request("apexUndoStateEdit", ok=False)
+    assert "no edit to undo" in again["message"]
+    frame = client.top_frame(tid)
+    assert client.evaluate("x", frame["id"], context="hover")["body"]["result"] == "10"
+    client.request("setBreakpoints", {"source": {"path": EDITS}, "breakpoints": []})
+    client.request("continue", {"threadId": tid})
+    client.wait_event("terminated")
+    found = reports(client)
+    assert found["inner"]["x"] == 10 and found["outer"]["local_in_outer"] == 5
+
+
+def test_unassignable_expression_is_a_clear_error(make_client):
+    client = make_client()
+    start_launch(client, EDITS, breakpoints=["inner"])
+    tid = client.stopped(reason="breakpoint")["threadId"]
+    frame = client.top_frame(tid)
+    response = client.request("setExpression", {"expression": "x + 1", "value": "3",
+                                                "frameId": frame["id"]}, ok=False)
+    assert "only names, attributes and items" in response["message"]
+    response = client.request("setVariable", {"variablesReference": 999999, "name": "x",
+                                              "value": "1"}, ok=False)
+    assert "variablesReference" in response["message"]
+    client.request("disconnect", {"terminateDebuggee": True})
+    client.wait_event("terminated")
