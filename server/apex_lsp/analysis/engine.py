@@ -58,6 +58,12 @@ class Analyzer:
         self._by_type = dict(by_type)
         self._by_call = dict(by_call)
         self._by_method = dict(by_method)
+        # Rules reported by a whole-file pass (the taint rules) bring that pass along,
+        # once; the factory returns None when the caller already passed one.
+        for make_pass in dict.fromkeys(getattr(r, "file_pass", None) for r in chosen):
+            extra = make_pass(self) if make_pass is not None else None
+            if extra is not None:
+                self.passes += (extra,)
 
     # -- entry points ---------------------------------------------------
     def analyze_file(self, path: str, display_path: str | None = None) -> FileResult:

@@ -1,0 +1,205 @@
+"""One module: its environment, and the facts of each of its functions (cached)."""
+from __future__ import annotations
+
+import ast
+import hashlib
+import threading
+from collections import OrderedDict
+
+from .facts import FunctionFacts, ModuleFacts
+from .flow import FunctionFlow, constant_names
+from .frameworks import Frameworks, handler_info
+
+MODULE_SCOPE = "<module>"
+
+
+class ModuleScope:
+    """What every function of a module shares: imports, definitions, tainted globals."""
+
+    def __init__(self, tree: ast.Module, aliases: dict[str, str], name: str,
+                 is_package: bool, spec) -> None:
+        self.tree = tree
+        self.aliases = aliases
+        self.name = name
+        self.is_package = is_package
+        self.spec = spec
+        self.frameworks = Frameworks.from_aliases(aliases)
+        #: qualname -> (node, class name or None, class node or None)
+        self.function_nodes: dict[str, tuple] = {}
+        self.classes: set[str] = set()
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._add_function(node, node.name, None, None)
+            elif isinstance(node, ast.ClassDef):
+                self.classes.add(node.name)
+                for item in node.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        self._add_function(item, f"{node.name}.{item.name}", node.name, node)
+            elif isinstance(node, (ast.If, ast.Try)):  # `if TYPE_CHECKING:`/try-import defs
+                for item in _flat_bodies(node):
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                            and item.name not in self.function_nodes:
+                        self._add_function(item, item.name, None, None)
+        self.functions = self.function_nodes  # names the flow engine resolves against
+        self.globals: dict = {}
+        self._constants: frozenset | None = None
+
+    def _add_function(self, node, qualname, class_name, class_node) -> None:
+        self.function_nodes[qualname] = (node, class_name, class_node)
+        for item in node.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._add_function(item, f"{qualname}.{item.name}", None, None)
+
+    # -- names --------------------------------------------------------------
+    def qualname(self, node) -> str | None:
+        parts: list[str] = []
+        while node.__class__ is ast.Attribute:
+            parts.append(node.attr)
+            node = node.value
+        if node.__class__ is not ast.Name:
+            return None
+        head = self.aliases.get(node.id, node.id)
+        if parts:
+            parts.reverse()
+            return head + "." + ".".join(parts)
+        return head
+
+    def is_import(self, qual: str) -> bool:
+        """Whether ``qual`` was reached through an import (not a local variable)."""
+        return qual.partition(".")[0] in self._import_heads
+
+    @property
+    def _import_heads(self) -> frozenset:
+        heads = getattr(self, "_heads", None)
+        if heads is None:
+            heads = frozenset(t.partition(".")[0] for t in self.aliases.values()) | \
+                frozenset(t for t in self.aliases.values() if t.startswith("."))
+            self._heads = heads
+        return heads
+
+    def absolute(self, target: str) -> str | None:
+        """Resolve a relative import target (``.helpers.run``) against this module."""
+        if not target.startswith("."):
+            return target
+        level = len(target) - len(target.lstrip("."))
+        rest = target[level:]
+        parts = self.name.split(".") if self.name else []
+        if not self.is_package:
+            parts = parts[:-1]
+        if level > 1:
+            if level - 1 > len(parts):
+                return None
+            parts = parts[:len(parts) - (level - 1)]
+        return ".".join(parts + ([rest] if rest else [])) or None
+
+    def constants(self) -> frozenset:
+        if self._constants is None:
+            self._constants = constant_names(self.tree)
+        return self._constants
+
+    def environment_digest(self) -> str:
+        """Everything outside a function's text that its facts depend on."""
+        text = repr((self.spec.fingerprint(), self.name, self.is_package,
+                     sorted(self.aliases.items()), sorted(self.function_nodes),
+                     sorted(self.classes),
+                     sorted((k, sorted(v)) for k, v in self.globals.items())))
+        return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _flat_bodies(node):
+    for name in ("body", "orelse", "finalbody"):
+        yield from getattr(node, name, ())
+    for handler in getattr(node, "handlers", ()):
+        yield from handler.body
+
+
+class FactsCache:
+    """Function facts by (module path, qualname), reused while the text is unchanged.
+
+    Bounded (least recently used go first) and thread-safe.
+    """
+
+    def __init__(self, capacity: int = 20000) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key, digest: str):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None or item[0] != digest:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item[1]
+
+    def put(self, key, digest: str, facts: FunctionFacts) -> None:
+        with self._lock:
+            self._items[key] = (digest, facts)
+            self._items.move_to_end(key)
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+
+def analyze_module(tree: ast.Module, source: str, path: str, aliases: dict[str, str], spec, *,
+                   name: str = "", is_package: bool = False,
+                   cache: FactsCache | None = None) -> ModuleFacts:
+    """The facts of every function in a module (plus its top level)."""
+    scope = ModuleScope(tree, aliases, name, is_package, spec)
+    functions: dict[str, FunctionFacts] = {}
+    top = FunctionFlow(scope, tree, MODULE_SCOPE, None, None)
+    functions[MODULE_SCOPE] = top.run()
+    scope.globals = {k: {o: v for o, v in t.items() if o[0] == "s"}
+                     for k, t in top.env.items() if "." not in k and t}
+    scope.globals = {k: v for k, v in scope.globals.items() if v}
+    lines = source.splitlines()
+    env_digest = scope.environment_digest()
+    for qualname, (node, class_name, class_node) in scope.function_nodes.items():
+        first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+        text = "\n".join(lines[first - 1:node.end_lineno])
+        digest = hashlib.blake2b(f"{env_digest}\0{text}".encode(), digest_size=16).hexdigest()
+        key = (path, qualname)
+        cached = cache.get(key, digest) if cache is not None else None
+        if cached is not None:
+            functions[qualname] = cached.shifted(node.lineno - cached.line)
+            continue
+        handler = handler_info(node, class_node, scope.frameworks, scope.qualname)
+        facts = FunctionFlow(scope, node, qualname, class_name, handler).run()
+        functions[qualname] = facts
+        if cache is not None:
+            cache.put(key, digest, facts)
+    imports = {local: absolute for local, target in aliases.items()
+               if (absolute := scope.absolute(target)) is not None}
+    return ModuleFacts(name, path, functions, imports,
+                       hashlib.blake2b(source.encode(), digest_size=16).hexdigest())
+
+
+def collect_aliases(tree: ast.Module) -> dict[str, str]:
+    """Import aliases of a module (top level and inside functions), like FileContext's."""
+    aliases: dict[str, str] = {}
+    stack = list(tree.body)
+    while stack:
+        node = stack.pop()
+        cls = node.__class__
+        if cls is ast.Import:
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    head = alias.name.partition(".")[0]
+                    aliases[head] = head
+        elif cls is ast.ImportFrom:
+            dots = "." * node.level
+            for alias in node.names:
+                if alias.name != "*":
+                    aliases[alias.asname or alias.name] = \
+                        f"{dots}{node.module}.{alias.name}" if node.module else dots + alias.name
+        elif isinstance(node, ast.stmt):
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                stack.extend(getattr(node, field, ()))
+        elif isinstance(node, (ast.excepthandler, ast.match_case)):
+            stack.extend(node.body)
+    return aliases

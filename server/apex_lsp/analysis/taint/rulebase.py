@@ -1,0 +1,33 @@
+"""The common shape of the taint rules (APX800-APX849)."""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from ..model import Confidence, Severity
+from ..rule import Rule
+from .kinds import KINDS
+from .tables import SINKS
+from .taint_pass import taint_pass_for
+
+
+class TaintRule(Rule):
+    """A rule reported by the taint pass, not by node dispatch.
+
+    ``calls``/``methods`` declare the kind's sink calls (so the catalogue shows
+    what the rule looks at); the findings come from ``file_pass``, which the
+    Analyzer adds once whenever any taint rule is selected.
+    """
+
+    kind: ClassVar[str]
+    category = "taint"
+    severity = Severity.CRITICAL
+    confidence = Confidence.HIGH
+    file_pass = staticmethod(taint_pass_for)
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        kind = KINDS[cls.kind]
+        cls.id = kind.rule_id
+        names = [name for name, sink in SINKS.items() if sink.kind == cls.kind]
+        cls.calls = frozenset(n for n in names if not n.startswith("."))
+        cls.methods = frozenset(n[1:] for n in names if n.startswith("."))

@@ -1,0 +1,77 @@
+"""The taint engine as an Analyzer whole-file pass (intra-file findings)."""
+from __future__ import annotations
+
+import ast
+import os
+
+from ..context import FileContext
+from .kinds import KINDS
+from .link import Linker, local_finder
+from .module import FactsCache, analyze_module, collect_aliases
+from .report import reconcile, taint_rules, to_finding
+from .spec import build_spec, default_spec
+
+
+class TaintPass:
+    """``(tree, ctx) -> None``: adds taint findings for the selected taint rules.
+
+    Findings need only the file itself (calls into other files carry the taint
+    of their arguments; ``workspace.TaintWorkspace`` adds cross-file findings).
+    Function facts are cached by content hash, so re-analysing a file after an
+    edit re-runs the data flow only for the functions whose text changed.
+    With ``workspace``, each file's facts are also recorded there, so a checker
+    gets cross-file findings without parsing the files again.
+    """
+
+    def __init__(self, rule_ids=None, *, settings=None, severity_overrides=None,
+                 cache: FactsCache | None = None, workspace=None) -> None:
+        self.spec = build_spec(settings) if settings is not None else default_spec()
+        selected = {k.rule_id for k in KINDS.values()}
+        self.rule_ids = selected if rule_ids is None else selected & set(rule_ids)
+        self.severity_overrides = dict(severity_overrides or {})
+        self.cache = cache if cache is not None else FactsCache()
+        self.workspace = workspace
+
+    def __call__(self, tree: ast.Module, ctx: FileContext) -> None:
+        if not self.rule_ids:
+            return
+        aliases = collect_aliases(tree)
+        if self.workspace is not None:
+            name, is_package = self.workspace.module_name(ctx.path)
+        else:
+            name, is_package = _module_name(ctx.path)
+        module = analyze_module(tree, ctx.source, ctx.path, aliases, self.spec, name=name,
+                                is_package=is_package, cache=self.cache)
+        if self.workspace is not None:
+            self.workspace.record(module)
+        linker = Linker(local_finder())
+        for facts in module.functions.values():
+            linker.link(module, facts)
+        rules = taint_rules()
+        for raw in linker.all_findings():
+            rule = rules.get(raw.kind)
+            if rule is not None and rule.id in self.rule_ids:
+                ctx.findings.append(to_finding(raw, rule, self.severity_overrides))
+        verdicts = [(ctx.path, v) for facts in module.functions.values() for v in facts.verdicts]
+        ctx.findings[:] = reconcile(ctx.findings, verdicts)
+
+
+def _module_name(path: str) -> tuple[str, bool]:
+    base = os.path.basename(path)
+    stem = base[:-3] if base.endswith(".py") else base
+    if stem == "__init__":
+        return os.path.basename(os.path.dirname(path)) or "__init__", True
+    return stem, False
+
+
+def taint_pass_for(analyzer) -> TaintPass | None:
+    """The pass the taint rules bring into an Analyzer (see Rule ``file_pass``).
+
+    Returns None when the Analyzer was already given a TaintPass (a checker that
+    configures ``[tool.apex.taint]`` or a workspace passes its own).
+    """
+    if any(isinstance(p, TaintPass) for p in analyzer.passes):
+        return None
+    return TaintPass(analyzer.rule_ids,
+                     settings=getattr(analyzer, "taint_settings", None),
+                     severity_overrides=analyzer.severity_overrides)
