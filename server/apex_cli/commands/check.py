@@ -126,7 +126,13 @@ def run(args: argparse.Namespace) -> int:
     cli = CliOverrides(select=args.select, extend_select=args.extend_select, ignore=args.ignore,
                        min_severity=args.min_severity, min_confidence=args.min_confidence,
                        report_unused_suppressions=args.report_unused_suppressions)
-    checker = Checker(ProjectResolver(cli))
+    # Taint: each file's pass writes its facts here; cross-file findings are linked after.
+    import functools
+    import tempfile
+    from apex_lsp.analysis.taint.checking import add_cross_file_findings, taint_passes
+    facts_dir = tempfile.TemporaryDirectory(prefix="apex-taint-")
+    checker = Checker(ProjectResolver(cli),
+                      passes_factory=functools.partial(taint_passes, facts_dir=facts_dir.name))
 
     if args.show_settings:
         from apex_lsp.analysis.projects import describe
@@ -141,6 +147,8 @@ def run(args: argparse.Namespace) -> int:
     progress = ProgressBar(sys.stderr) if ProgressBar.wanted(sys.stderr) else None
     try:
         report = checker.check_paths(args.paths, jobs=args.jobs or None, progress=progress)
+        add_cross_file_findings(checker, report, facts_dir.name)
+        facts_dir.cleanup()
     except ConfigError as exc:
         return _config_error(exc)
     finally:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-import os
 
 from ..context import FileContext
 from .kinds import KINDS
@@ -10,6 +9,7 @@ from .link import Linker, local_finder
 from .module import FactsCache, analyze_module, collect_aliases
 from .report import reconcile, taint_rules, to_finding
 from .spec import build_spec, default_spec
+from .workspace import module_name_for, write_facts
 
 
 class TaintPass:
@@ -24,26 +24,28 @@ class TaintPass:
     """
 
     def __init__(self, rule_ids=None, *, settings=None, severity_overrides=None,
-                 cache: FactsCache | None = None, workspace=None) -> None:
+                 cache: FactsCache | None = None, workspace=None,
+                 facts_dir: str | None = None) -> None:
         self.spec = build_spec(settings) if settings is not None else default_spec()
         selected = {k.rule_id for k in KINDS.values()}
         self.rule_ids = selected if rule_ids is None else selected & set(rule_ids)
         self.severity_overrides = dict(severity_overrides or {})
         self.cache = cache if cache is not None else FactsCache()
         self.workspace = workspace
+        self.facts_dir = facts_dir
+        self._dirs: dict = {}
 
     def __call__(self, tree: ast.Module, ctx: FileContext) -> None:
         if not self.rule_ids:
             return
         aliases = collect_aliases(tree)
-        if self.workspace is not None:
-            name, is_package = self.workspace.module_name(ctx.path)
-        else:
-            name, is_package = _module_name(ctx.path)
+        name, is_package = module_name_for(ctx.path, self._dirs)
         module = analyze_module(tree, ctx.source, ctx.path, aliases, self.spec, name=name,
                                 is_package=is_package, cache=self.cache)
         if self.workspace is not None:
             self.workspace.record(module)
+        if self.facts_dir is not None:
+            write_facts(self.facts_dir, module)
         linker = Linker(local_finder())
         for facts in module.functions.values():
             linker.link(module, facts)
@@ -54,14 +56,6 @@ class TaintPass:
                 ctx.findings.append(to_finding(raw, rule, self.severity_overrides))
         verdicts = [(ctx.path, v) for facts in module.functions.values() for v in facts.verdicts]
         ctx.findings[:] = reconcile(ctx.findings, verdicts)
-
-
-def _module_name(path: str) -> tuple[str, bool]:
-    base = os.path.basename(path)
-    stem = base[:-3] if base.endswith(".py") else base
-    if stem == "__init__":
-        return os.path.basename(os.path.dirname(path)) or "__init__", True
-    return stem, False
 
 
 def taint_pass_for(analyzer) -> TaintPass | None:

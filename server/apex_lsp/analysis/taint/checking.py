@@ -1,0 +1,73 @@
+"""How `apex check` (the Checker) runs taint: configured passes, then cross-file findings.
+
+    facts_dir = tempfile.mkdtemp()
+    checker = Checker(resolver, passes_factory=functools.partial(taint_passes, facts_dir=facts_dir))
+    report = checker.check_paths(paths)
+    add_cross_file_findings(checker, report, facts_dir)
+
+Each file's taint pass (in whatever worker process analyses it) reports the
+findings inside that file and writes the file's facts to ``facts_dir``; the
+workspace then links the facts of all files and adds the findings whose path
+crosses files, filtered by each file's project selection (rules, per-file
+ignores, minimum severity/confidence) and suppression comments.
+"""
+from __future__ import annotations
+
+import os
+
+from .kinds import KINDS
+from .report import reconcile
+from .taint_pass import TaintPass
+from .workspace import TaintWorkspace
+
+
+def taint_passes(analysis, facts_dir: str | None = None) -> list:
+    """A Checker ``passes_factory``: the taint pass configured by ``[tool.apex.taint]``.
+
+    With ``enabled = false`` the returned pass selects no rule, which also keeps
+    the Analyzer from adding a default one.
+    """
+    from .. import selection as selection_module
+    taint = getattr(analysis, "taint", None)
+    enabled = taint is None or getattr(taint, "enabled", True)
+    rule_ids = None
+    try:
+        chosen = selection_module.select_rules(analysis)
+        rule_ids = chosen.rule_ids
+        overrides = chosen.severity_overrides
+    except Exception:  # the checker reports configuration errors itself
+        overrides = {}
+    if not enabled:
+        rule_ids = ()
+    return [TaintPass(rule_ids, settings=taint, severity_overrides=overrides,
+                      facts_dir=facts_dir)]
+
+
+def add_cross_file_findings(checker, report, facts_dir: str) -> int:
+    """Add workspace (cross-file) taint findings to a CheckReport; returns how many."""
+    workspace = TaintWorkspace(settings=None)
+    if not workspace.load_facts_dir(facts_dir):
+        return 0
+    added = []
+    taint_ids = {k.rule_id for k in KINDS.values()}
+    for finding in workspace.findings(cross_file_only=True):
+        try:
+            project = checker.project_for(finding.path)
+        except Exception:
+            continue
+        selection = project.selection
+        if finding.rule not in selection.rule_ids or finding.rule not in taint_ids:
+            continue
+        taint = getattr(project.analysis, "taint", None)
+        if taint is not None and not getattr(taint, "enabled", True):
+            continue
+        if finding.rule in selection.severity_overrides:
+            finding.severity = selection.severity_overrides[finding.rule]
+        rel = project.rel_path(os.path.abspath(finding.path))
+        if selection.keep(finding, selection.ignored_in(rel)):
+            added.append(finding)
+    if added:
+        report.findings.extend(added)
+        report.findings[:] = reconcile(report.findings)
+        report.findings.sort(key=lambda f: f.sort_key())
+    return len(added)

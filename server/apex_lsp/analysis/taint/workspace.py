@@ -1,0 +1,299 @@
+"""Taint across files: a workspace index of module facts, linked on demand.
+
+The checker and the language server use one ``TaintWorkspace`` per workspace:
+
+* ``update_files(paths)`` / ``update_source(path, text)`` (re)analyse files;
+  a function whose text is unchanged keeps its cached facts (``FactsCache``),
+  and only the summaries of changed functions and of the functions that call
+  them, directly or not, are linked again (``changed`` tells which modules);
+* ``record(module_facts)`` takes facts another analysis already computed
+  (``TaintPass(workspace=...)`` in the same process, or ``load_facts_dir`` for
+  the files worker processes analysed: they write their facts with
+  ``TaintPass(facts_dir=...)``), so files are not parsed twice;
+* ``findings(cross_file_only=True)`` returns the findings whose path crosses
+  files (the per-file pass already reports the others), suppressions applied.
+
+Module names come from the file system like Python's: a file's package is the
+chain of parent directories holding ``__init__.py``; ``from helpers import run``
+and ``from .helpers import run`` resolve to the module ``helpers``/``pkg.helpers``
+wherever it is in the workspace.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import pickle
+import threading
+import warnings
+from typing import Iterable
+
+from .. import suppress
+from ..model import Finding
+from .facts import ModuleFacts
+from .kinds import KINDS
+from .link import Linker
+from .module import FactsCache, analyze_module, collect_aliases
+from .report import taint_rules, to_finding
+from .spec import build_spec, default_spec
+
+#: How many re-export hops (``from .impl import run`` in ``__init__``) are followed.
+MAX_REEXPORTS = 6
+
+
+def module_name_for(path: str, known_dirs: dict | None = None) -> tuple[str, bool]:
+    """The dotted module name of a file, and whether it is a package ``__init__``."""
+    path = os.path.abspath(path)
+    directory, base = os.path.split(path)
+    stem = base[:-3] if base.endswith(".py") else base.rpartition(".")[0] or base
+    is_package = stem == "__init__"
+    parts = [] if is_package else [stem]
+    cache = known_dirs if known_dirs is not None else {}
+    while True:
+        has_init = cache.get(directory)
+        if has_init is None:
+            has_init = os.path.isfile(os.path.join(directory, "__init__.py"))
+            cache[directory] = has_init
+        if not has_init:
+            break
+        directory, package = os.path.split(directory)
+        if not package:
+            break
+        parts.insert(0, package)
+    return ".".join(parts) or stem, is_package
+
+
+class TaintWorkspace:
+    def __init__(self, *, settings=None, rule_ids: Iterable[str] | None = None,
+                 severity_overrides: dict | None = None, cache: FactsCache | None = None) -> None:
+        self.spec = build_spec(settings) if settings is not None else default_spec()
+        every = {k.rule_id for k in KINDS.values()}
+        self.rule_ids = every if rule_ids is None else every & set(rule_ids)
+        self.severity_overrides = dict(severity_overrides or {})
+        self.cache = cache if cache is not None else FactsCache()
+        self.modules: dict[str, ModuleFacts] = {}  # path -> facts
+        self.by_name: dict[str, str] = {}  # module name -> path
+        self.linker = Linker(self._find)
+        self._dirs: dict = {}
+        self._lock = threading.RLock()
+        #: Module paths whose findings may have changed since the last ``findings()``.
+        self.changed: set[str] = set()
+
+    # -- names -------------------------------------------------------------
+    def module_name(self, path: str) -> tuple[str, bool]:
+        return module_name_for(path, self._dirs)
+
+    # -- updating ----------------------------------------------------------
+    def update_files(self, paths: Iterable[str]) -> set[str]:
+        """(Re)analyse files from disk; returns the paths whose facts changed."""
+        changed = set()
+        for path in paths:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                source = _decode(data)
+            except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+                self.remove(path)
+                continue
+            if self.update_source(path, source):
+                changed.add(path)
+        return changed
+
+    def update_source(self, path: str, source: str) -> bool:
+        """Analyse ``source`` as the text of ``path``; False when nothing changed."""
+        digest = _digest(source)
+        current = self.modules.get(path)
+        if current is not None and current.digest == digest:
+            return False
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(source, path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False  # keep the last good facts while the user is typing
+        name, is_package = self.module_name(path)
+        facts = analyze_module(tree, source, path, collect_aliases(tree), self.spec, name=name,
+                               is_package=is_package, cache=self.cache)
+        return self.record(facts)
+
+    def record(self, facts: ModuleFacts) -> bool:
+        """Take a module's facts; invalidates what depends on what changed."""
+        with self._lock:
+            previous = self.modules.get(facts.path)
+            if previous is not None and previous.digest == facts.digest and \
+                    previous.name == facts.name:
+                return False
+            self.modules[facts.path] = facts
+            new_name = previous is None or previous.name != facts.name
+            if previous is not None and previous.name != facts.name:
+                self.by_name.pop(previous.name, None)
+            self.by_name[facts.name] = facts.path
+            if new_name:
+                # A module appeared: calls that did not resolve before may now.
+                self._forget_all()
+                return True
+            stale = {(facts.path, q) for q, f in facts.functions.items()
+                     if previous.functions.get(q) != f}
+            stale |= {(facts.path, q) for q in previous.functions if q not in facts.functions}
+            self._invalidate(stale)
+            return True
+
+    def remove(self, path: str) -> None:
+        with self._lock:
+            facts = self.modules.pop(path, None)
+            if facts is not None:
+                if self.by_name.get(facts.name) == path:
+                    del self.by_name[facts.name]
+                self._forget_all()
+
+    def load_facts_dir(self, directory: str) -> int:
+        """Record the facts worker processes wrote with ``TaintPass(facts_dir=...)``."""
+        count = 0
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            return 0
+        for name in names:
+            if not name.endswith(".facts"):
+                continue
+            try:
+                with open(os.path.join(directory, name), "rb") as handle:
+                    facts = pickle.load(handle)  # written by this program, in a private dir
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                continue
+            if isinstance(facts, ModuleFacts):
+                self.record(facts)
+                count += 1
+        return count
+
+    def _forget_all(self) -> None:
+        self.linker = Linker(self._find)
+        self.changed = set(self.modules)
+
+    def _invalidate(self, keys: set) -> None:
+        if not keys:
+            return
+        callers: dict = {}
+        for key, used in self.linker.callees.items():
+            for callee in used:
+                callers.setdefault(callee, set()).add(key)
+        todo = list(keys)
+        seen = set(keys)
+        while todo:
+            key = todo.pop()
+            for caller in callers.get(key, ()):
+                if caller not in seen:
+                    seen.add(caller)
+                    todo.append(caller)
+        self.linker.forget(seen)
+        self.changed |= {path for path, _ in seen}
+
+    # -- resolving calls across modules -----------------------------------
+    def _find(self, module: ModuleFacts, site):
+        kind, target = site.target
+        if kind == "local":
+            facts = module.functions.get(target)
+            return (module, facts) if facts is not None else None
+        return self._resolve(target, 0)
+
+    def _resolve(self, target: str, depth: int):
+        if depth > MAX_REEXPORTS:
+            return None
+        parts = target.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            path = self.by_name.get(".".join(parts[:cut]))
+            if path is None:
+                continue
+            module = self.modules[path]
+            rest = ".".join(parts[cut:])
+            facts = module.functions.get(rest)
+            if facts is not None:
+                return module, facts
+            head, _, tail = rest.partition(".")
+            reexport = module.imports.get(head)
+            if reexport is not None and reexport != target:
+                return self._resolve(reexport + ("." + tail if tail else ""), depth + 1)
+            return None
+        return None
+
+    # -- findings ------------------------------------------------------------
+    def link_all(self) -> None:
+        with self._lock:
+            for module in list(self.modules.values()):
+                for facts in module.functions.values():
+                    self.linker.link(module, facts)
+            self.changed.clear()
+
+    def raw_findings(self, cross_file_only: bool = True):
+        self.link_all()
+        found = self.linker.all_findings()
+        if cross_file_only:
+            found = [f for f in found if f.cross_file]
+        return found
+
+    def findings(self, cross_file_only: bool = True, paths: Iterable[str] | None = None
+                 ) -> list[Finding]:
+        """Taint findings (by default only those whose path crosses files)."""
+        wanted = set(paths) if paths is not None else None
+        rules = taint_rules()
+        out: list[Finding] = []
+        comments: dict[str, dict] = {}
+        for raw in self.raw_findings(cross_file_only):
+            if wanted is not None and raw.path not in wanted:
+                continue
+            rule = rules.get(raw.kind)
+            if rule is None or rule.id not in self.rule_ids:
+                continue
+            finding = to_finding(raw, rule, self.severity_overrides)
+            if raw.path not in comments:
+                comments[raw.path] = _suppressions(raw.path)
+            if _suppressed(finding, comments[raw.path]):
+                continue
+            out.append(finding)
+        out.sort(key=Finding.sort_key)
+        return out
+
+
+def _suppressed(finding: Finding, comments: dict) -> bool:
+    start, end = finding.stmt_lines if finding.stmt_lines != (0, 0) else \
+        (finding.line, finding.end_line)
+    from ..registry import rules_by_id
+    bandit = getattr(rules_by_id().get(finding.rule), "bandit", ())
+    return any(comments[line].matches(finding.rule, bandit)
+               for line in range(start, end + 1) if line in comments)
+
+
+def _suppressions(path: str) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return suppress.scan(_decode(handle.read()))
+    except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+        return {}
+
+
+def _decode(data: bytes) -> str:
+    import io
+    import tokenize
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    text = data.decode(encoding)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _digest(source: str) -> str:
+    return hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
+
+
+def write_facts(directory: str, facts: ModuleFacts) -> None:
+    """Store a module's facts for ``load_facts_dir`` (atomically: write, then rename)."""
+    name = hashlib.blake2b(facts.path.encode(), digest_size=12).hexdigest() + ".facts"
+    target = os.path.join(directory, name)
+    temporary = f"{target}.{os.getpid()}.tmp"
+    try:
+        with open(temporary, "wb") as handle:
+            pickle.dump(facts, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, target)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
