@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """Write a pyproject.toml whose [tool.apex] table holds ``body``; return its directory.
+
+    Table headers in ``body`` are relative to [tool.apex]: ``[limits]`` is written
+    as ``[tool.apex.limits]`` and ``[[permissions]]`` as ``[[tool.apex.permissions]]``.
+    """
+    def make(body: str) -> Path:
+        (tmp_path / "src").mkdir(exist_ok=True)
+        body = re.sub(r"^(\[\[?)(?!tool\.)", r"\1tool.apex.", textwrap.dedent(body), flags=re.M)
+        (tmp_path / "pyproject.toml").write_text("[tool.apex]\n" + body, encoding="utf-8")
+        return tmp_path
+    return make
