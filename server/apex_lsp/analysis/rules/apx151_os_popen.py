@@ -1,7 +1,8 @@
 """`os.popen` (and the old `popen2` family) run a command line through the shell.
 
 ## What it does
-Flags `os.popen`, `os.popen2/3/4` and `popen2.popen2/3/4`, `popen2.Popen3/4`.
+Flags `os.popen`, `os.popen2/3/4`, `platform.popen` and `popen2.popen2/3/4`,
+`popen2.Popen3/4`.
 Commands built from non-literal parts are high severity; a constant command
 is low severity.
 
@@ -41,6 +42,7 @@ class OsPopen(Rule):
     capability = "subprocess"
     bandit = ("B605",)
     calls = frozenset({"os.popen", "os.popen2", "os.popen3", "os.popen4", "posix.popen",
+                       "platform.popen",
                        "popen2.popen2", "popen2.popen3", "popen2.popen4",
                        "popen2.Popen3", "popen2.Popen4"})
 

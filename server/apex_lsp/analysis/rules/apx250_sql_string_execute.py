@@ -2,8 +2,9 @@
 
 ## What it does
 Flags `execute`, `executemany` and `executescript` (DB-API cursors and
-connections, SQLAlchemy sessions and connections, any receiver) and
-SQLAlchemy's `exec_driver_sql` when the statement is built with an
+connections, SQLAlchemy sessions and connections, any receiver),
+SQLAlchemy's `exec_driver_sql`, peewee's `execute_sql`, asyncpg's `fetch`,
+`fetchrow` and `fetchval`, and `query(...)` of database wrappers when the statement is built with an
 f-string, `%` formatting, `+` concatenation or `.format` and its literal
 text looks like SQL.
 
@@ -47,7 +48,8 @@ from ..rule import Rule
 SQL_TEXT = re.compile(
     r"\bselect\b[\s\S]*\bfrom\b|\bdelete\s+from\b|\binsert\s+(?:or\s+\w+\s+)?into\b|"
     r"\breplace\s+into\b|\bupdate\b[\s\S]*\bset\b|\bmerge\s+into\b|"
-    r"\b(?:create|drop|alter|truncate)\s+(?:temp(?:orary)?\s+)?(?:table|index|view|database|schema)\b|"
+    r"\b(?:create|drop|alter|truncate)\s+(?:temp(?:orary)?\s+)?"
+    r"(?:table|index|view|database|schema)\b|"
     r"\bwhere\b[\s\S]*(?:=|<|>|\blike\b|\bin\b|\bis\b)|\border\s+by\b|\bgroup\s+by\b|"
     r"\bpragma\b|\bvalues\s*\(",
     re.IGNORECASE)
@@ -66,7 +68,8 @@ class SqlStringExecute(Rule):
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
     bandit = ("B608",)
-    methods = frozenset({"execute", "executemany", "executescript", "exec_driver_sql"})
+    methods = frozenset({"execute", "executemany", "executescript", "exec_driver_sql",
+                         "execute_sql", "fetch", "fetchrow", "fetchval", "query"})
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         statement = argument(node, 0)

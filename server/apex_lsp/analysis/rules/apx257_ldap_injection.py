@@ -33,7 +33,7 @@ or `ldap.filter.filter_format("(uid=%s)", [username])`.
 import ast
 import re
 
-from ..context import FileContext, argument, is_string_building, keyword, string_parts
+from ..context import FileContext, argument, is_string_building, string_parts
 from ..model import Confidence, Severity
 from ..rule import Rule
 

@@ -53,5 +53,5 @@ class InsecureCookieSettings(Rule):
     def check(self, node: ast.AST, ctx: FileContext) -> None:
         for key, value, _ in assigned_settings(node):
             if key in _SETTINGS and isinstance(value, ast.Constant) and is_false(value):
-                ctx.report(self, node, f"{key} = False lets the cookie leak "
-                                       f"({'over plain HTTP' if key.endswith('SECURE') else 'to scripts'})")
+                leak = "over plain HTTP" if key.endswith("SECURE") else "to scripts"
+                ctx.report(self, node, f"{key} = False lets the cookie leak {leak}")

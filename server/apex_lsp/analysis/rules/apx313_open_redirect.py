@@ -39,6 +39,7 @@ return redirect(target)
 """
 import ast
 import re
+from typing import Callable
 
 from ..context import FileContext, argument
 from ..model import Confidence, Severity
@@ -106,7 +107,7 @@ class OpenRedirect(Rule):
             return
         if from_request(target):
             confidence = Confidence.HIGH
-        elif _built_from_request(target):
+        elif built_from_request(target, _site_relative):
             confidence = Confidence.MEDIUM
         elif isinstance(target, ast.Name) and _REDIRECT_NAME.search(target.id):
             confidence = Confidence.LOW
@@ -116,16 +117,28 @@ class OpenRedirect(Rule):
                                "relative URL on this site", confidence=confidence)
 
 
-def _built_from_request(node: ast.expr) -> bool:
+def built_from_request(node: ast.expr, fixed_prefix: Callable[[str], bool]) -> bool:
+    """A string built (f-string, ``+``, ``%``) from request input, unless its leading
+    literal satisfies ``fixed_prefix`` (the value then only fills a safe slot)."""
+    operands: list[ast.expr] = []
     if isinstance(node, ast.JoinedStr):
-        parts = [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
-        leading = node.values[0] if node.values else None
+        operands = [v.value if isinstance(v, ast.FormattedValue) else v for v in node.values]
     elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-        parts = [node.left, node.right]
-        leading = node.left
-    else:
+        pending: list[ast.expr] = [node]
+        while pending and len(operands) < 32:  # flatten the operator chain only
+            item = pending.pop()
+            if isinstance(item, ast.BinOp) and isinstance(item.op, (ast.Add, ast.Mod)):
+                pending.extend((item.right, item.left))
+            else:
+                operands.append(item)
+    if not operands:
         return False
+    leading = operands[0]
     if isinstance(leading, ast.Constant) and isinstance(leading.value, str) and \
-            leading.value.startswith("/") and not leading.value.startswith("//"):
-        return False  # the path is fixed to this site; the value only fills a segment
-    return any(from_request(part) for part in parts)
+            fixed_prefix(leading.value):
+        return False
+    return any(from_request(operand) for operand in operands)
+
+
+def _site_relative(prefix: str) -> bool:
+    return prefix.startswith("/") and not prefix.startswith("//")

@@ -4,8 +4,9 @@
 Flags `django.http.HttpResponse`, Flask `make_response` / `Response`,
 Werkzeug `Response` and Starlette/FastAPI `HTMLResponse` when the body is an
 f-string, `%`, `+` or `.format` expression whose literal text contains HTML
-tags. Values wrapped in `html.escape`/`escape`/`conditional_escape` inside an
-f-string are accepted.
+tags, or when the body is read straight from the request
+(`HttpResponse(request.GET["q"])`, reflected as HTML). Values wrapped in
+`html.escape`/`escape`/`conditional_escape` inside an f-string are accepted.
 
 ## Why is this bad
 Values pasted into HTML without escaping are interpreted as markup: a name
@@ -34,6 +35,7 @@ import re
 from ..context import FileContext, argument, is_string_building, string_parts
 from ..model import Confidence, Severity
 from ..rule import Rule
+from .apx313_open_redirect import from_request
 
 _RESPONSES = frozenset({
     "django.http.HttpResponse", "django.http.response.HttpResponse", "flask.make_response",
@@ -55,6 +57,10 @@ class HtmlResponseFromStrings(Rule):
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         body = argument(node, 0, "content") or argument(node, 0, "response") or \
             argument(node, 0, "rv")
+        if from_request(body):
+            ctx.report(self, node, "request input returned as the response body is reflected "
+                                   "as HTML", confidence=Confidence.HIGH)
+            return
         if not is_string_building(body) or not _TAG.search(string_parts(body)):
             return
         if _all_escaped(body):
