@@ -32,6 +32,8 @@ START_TIMEOUT = 30.0
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 #: Events from debugpy that Apex emits itself, once, in the right order.
 OWN_EVENTS = {"initialized", "exited", "terminated"}
+#: debugpy-adapter internals an editor has no use for.
+DEBUGPY_ADAPTER_EVENTS = {"debugpySockets", "debugpyWaitingForServer"}
 
 
 class Session:
@@ -50,6 +52,7 @@ class Session:
         self.editor = StateEditor(self._evaluate_internal)
         self.resources: ResourceMonitor | None = None
         self.configured = asyncio.Event()
+        self._debugpy_initialized = asyncio.Event()
         self.finished = asyncio.Event()  # terminated sent: the adapter may exit
         self._ended = False
         self._program_name = ""
@@ -124,6 +127,25 @@ class Session:
 
     # ------------------------------------------------------------------ launch
     async def launch_request(self, request: Request) -> None:
+        await self._starting(self._launch(request))
+
+    async def attach_request(self, request: Request) -> None:
+        await self._starting(self._attach(request))
+
+    async def _starting(self, start) -> None:
+        """Run a launch/attach; on failure leave the session free for another try."""
+        if self.kind is not None:
+            start.close()
+            raise RequestError(f"this session already has a program ({self.kind})")
+        try:
+            await start
+        except BaseException:
+            if self.link is not None:
+                await self.link.close()
+            self.kind, self.args, self.target, self.link = None, None, None, None
+            raise
+
+    async def _launch(self, request: Request) -> None:
         args = m.parse(request.arguments, m.LaunchArguments)
         if self.kind is not None:
             raise RequestError(f"this session already has a program ({self.kind})")
@@ -222,7 +244,7 @@ class Session:
                            f"{START_TIMEOUT:.0f} s")
 
     # ------------------------------------------------------------------ attach
-    async def attach_request(self, request: Request) -> None:
+    async def _attach(self, request: Request) -> None:
         args = m.parse(request.arguments, m.AttachArguments)
         if self.kind is not None:
             raise RequestError(f"this session already has a program ({self.kind})")
@@ -290,7 +312,17 @@ class Session:
             init = {k: v for k, v in self.client_args.items()}
             init.setdefault("adapterID", "apex")
             await self._debugpy("initialize", init)
-            await self._debugpy(start_method, options)
+            # pydevd answers launch/attach at once; debugpy's own adapter (a target that
+            # called plain debugpy.listen) answers only after configurationDone, but says
+            # "initialized" first. Either means: ready for configuration.
+            started = asyncio.ensure_future(self._debugpy(start_method, options))
+            ready = asyncio.ensure_future(self._debugpy_initialized.wait())
+            await asyncio.wait([started, ready], return_when=asyncio.FIRST_COMPLETED)
+            ready.cancel()
+            if started.done():
+                started.result()
+            else:
+                started.add_done_callback(self._late_start_failure)
         except RequestError as exc:
             await self.link.close()
             self.link = None
@@ -298,6 +330,10 @@ class Session:
                 await self.target.terminate()
             raise RequestError(f"the debugger in the target refused the session: {exc.message}") \
                 from None
+
+    def _late_start_failure(self, task: asyncio.Task) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            self._output("important", f"Apex: debugpy refused the session: {task.exception()}\n")
 
     def _after_start(self) -> None:
         self._spawn(self._watch_end())
@@ -316,7 +352,9 @@ class Session:
     def _on_debugpy_event(self, message: dict[str, Any]) -> None:
         event = message.get("event")
         body = message.get("body")
-        if event in OWN_EVENTS:
+        if event == "initialized":
+            self._debugpy_initialized.set()
+        if event in OWN_EVENTS or event in DEBUGPY_ADAPTER_EVENTS:
             return
         if event == "process":
             return  # Apex sends its own, naming the program rather than the boot script

@@ -18,7 +18,8 @@ import time
 from typing import Any, Callable
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-APEX = [sys.executable, "-m", "apex_cli"]
+# `python -m apex_dap` is `apex dap` without the other subcommands (test_cli checks `apex dap`).
+APEX = [sys.executable, "-m", "apex_dap"]
 DEFAULT_TIMEOUT = 30.0
 
 
@@ -54,7 +55,7 @@ class DapClient:
     # -- construction --------------------------------------------------------------
     @classmethod
     def stdio(cls, env: dict | None = None, cwd: str | None = None) -> "DapClient":
-        process = subprocess.Popen(APEX + ["dap"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        process = subprocess.Popen(APEX, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, env=env, cwd=cwd,
                                    start_new_session=True)
         client = cls(process.stdout, process.stdin, process)
@@ -64,7 +65,7 @@ class DapClient:
     @classmethod
     def tcp(cls, env: dict | None = None, cwd: str | None = None, token: str = "t0ken",
             send_token_line: bool = True) -> "DapClient":
-        process = subprocess.Popen(APEX + ["dap", "--port", "0", "--token", token],
+        process = subprocess.Popen(APEX + ["--port", "0", "--token", token],
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, env=env, cwd=cwd,
                                    start_new_session=True)

@@ -1,0 +1,124 @@
+"""Attach by connect, and the session's life cycle: no hang, no orphan, no paused target."""
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from apex_dap.engine.target import pid_alive
+
+from .client import DapClient, find_marker
+from .conftest import INTERPRETERS, debuggee, output_text, start_launch
+
+LISTENS = debuggee("listens.py")
+SPIN = debuggee("spin.py")
+
+
+def _listening_target(env, python, mode, stop_file):
+    process = subprocess.Popen([python, LISTENS, mode, stop_file], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    line = process.stdout.readline().decode()
+    assert line.startswith("LISTENING"), line
+    return process, int(line.split()[1])
+
+
+@pytest.mark.parametrize("python", INTERPRETERS)
+@pytest.mark.parametrize("mode", ["inprocess", "adapter"])
+def test_attach_connect_breakpoint_edit_detach(make_client, dap_env, tmp_path, python, mode):
+    stop_file = str(tmp_path / "stop")
+    process, port = _listening_target(dap_env, python, mode, stop_file)
+    try:
+        client = make_client()
+        client.initialize()
+        seq = client.request_async("attach", {"connect": {"host": "127.0.0.1", "port": port}})
+        initialized = client.wait_event("initialized")
+        client.request("setBreakpoints", {"source": {"path": LISTENS},
+                                          "breakpoints": [{"line": find_marker(LISTENS, "work")}]})
+        done = client.request("configurationDone")
+        assert client.response(seq)["success"]
+        assert client.index_of(initialized) < client.index_of(done)
+        tid = client.stopped(reason="breakpoint")["threadId"]
+        frame = client.top_frame(tid)
+        assert client.evaluate("i", frame["id"], context="hover")["body"]["result"] == "1"
+        client.request("setExpression", {"expression": "i", "value": "5", "frameId": frame["id"]})
+        mark = client.mark()
+        client.request("next", {"threadId": tid})
+        client.stopped(after=mark, reason="step")
+        frame = client.top_frame(tid)
+        assert client.evaluate("value", frame["id"], context="hover")["body"]["result"] == "10"
+        # detaching leaves the program running, not paused
+        client.request("disconnect", {"terminateDebuggee": False})
+        client.wait_event("terminated")
+        open(stop_file, "w").close()
+        assert process.wait(30) == 0
+        assert "finished" in process.stdout.read().decode()
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_attach_connect_refuses_non_loopback(make_client):
+    client = make_client()
+    client.initialize()
+    response = client.request("attach", {"connect": {"host": "10.1.2.3", "port": 5678}}, ok=False)
+    assert "loopback" in response["message"]
+    response = client.request("attach", {"connect": {"host": "127.0.0.1", "port": 1}}, ok=False)
+    assert "cannot connect" in response["message"]
+
+
+def test_target_killed_mid_session(make_client):
+    client = make_client()
+    start_launch(client, SPIN)
+    pid = client.wait_event("process")["body"]["systemProcessId"]
+    client.wait_event("output")
+    os.kill(pid, signal.SIGKILL)
+    exited = client.wait_event("exited")
+    terminated = client.wait_event("terminated")
+    assert exited["body"]["exitCode"] == -signal.SIGKILL
+    assert client.index_of(exited) < client.index_of(terminated)
+    assert client.close() == 0  # the adapter exits cleanly
+
+
+@pytest.mark.parametrize("terminate", [True, False])
+def test_editor_disappears_while_paused(make_client, terminate, tmp_path):
+    client = make_client()
+    program = debuggee("basic.py")
+    start_launch(client, program, breakpoints=["add"], terminateDebuggee=terminate, args=["2"])
+    client.stopped(reason="breakpoint")
+    pid = client.wait_event("process")["body"]["systemProcessId"]
+    assert client.close() == 0
+    if terminate:
+        assert not pid_alive(pid)
+    else:
+        # resumed: breakpoints gone, the program runs to its end
+        import psutil
+        try:
+            psutil.Process(pid).wait(30)
+        except psutil.NoSuchProcess:
+            pass
+        assert not pid_alive(pid)
+
+
+def test_resources_events(make_client):
+    client = make_client()
+    start_launch(client, SPIN, resourcesInterval=0.25)
+    event = client.wait_event("apexResources")["body"]
+    assert event["rss"] > 0 and event["threads"] >= 1 and "cpuPercent" in event
+    client.request("terminate")
+    client.wait_event("terminated")
+
+
+def test_program_that_fails_to_start_is_reported(make_client, tmp_path):
+    client = make_client()
+    client.initialize()
+    response = client.request("launch", {"program": debuggee("basic.py"),
+                                         "python": str(tmp_path / "no-python")}, ok=False)
+    assert "interpreter not found" in response["message"]
+    fake = tmp_path / "fake-python"
+    fake.write_text("#!/bin/sh\necho broken interpreter >&2\nexit 3\n")
+    fake.chmod(0o755)
+    response = client.request("launch", {"program": debuggee("basic.py"),
+                                         "python": str(fake)}, ok=False)
+    assert "exited with code 3" in response["message"]
+    assert "broken interpreter" in output_text(client)
