@@ -139,7 +139,12 @@ class Policy:
         return self.runtime().decide(capability, target)
 
     def runtime(self) -> RuntimePolicy:
-        return RuntimePolicy.from_dict(self.to_runtime())
+        """The same policy as the harness sees it (built once per Policy)."""
+        cached = self.__dict__.get("_runtime")
+        if cached is None:
+            cached = RuntimePolicy.from_dict(self.to_runtime())
+            object.__setattr__(self, "_runtime", cached)  # a cache, not state
+        return cached
 
     def describe(self, capability: str, api: str, action: Optional[str] = None) -> str:
         """"network access (requests.get) is denied in isolation mode — policy: ..."."""

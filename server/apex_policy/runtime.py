@@ -23,6 +23,7 @@ Scope syntax by capability:
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from fnmatch import fnmatchcase
@@ -179,6 +180,7 @@ def _has_magic(pattern: str) -> bool:
     return any(ch in pattern for ch in "*?[")
 
 
+@functools.lru_cache(maxsize=256)
 def _glob_regex(pattern: str) -> "re.Pattern[str]":
     parts: List[str] = []
     i = 0

@@ -38,6 +38,25 @@ class ModeController:
         self._factory = factory
         self._actor = actor
 
+    @classmethod
+    def for_project(cls, start_path: str, *, mode: Optional[str] = None,
+                    editor: Optional[dict] = None, actor: Optional[str] = None
+                    ) -> "ModeController":
+        """A controller for the project governing ``start_path``, auditing to the
+        policy's audit log (``audit.path``) unless ``audit.enabled`` is false."""
+        from .loader import load_settings
+        from .model import audit_path
+        settings = load_settings(start_path, mode=mode, editor=editor).settings
+        policy = settings.policy
+        audit = None
+        if policy.audit.enabled:
+            audit = AuditLog(audit_path(policy.root, policy.audit.path),
+                             actor=actor or policy.audit.actor or None)
+
+        def factory(new_mode: str) -> Settings:
+            return load_settings(start_path, mode=new_mode, editor=editor).settings
+        return cls(settings, audit=audit, factory=factory, actor=actor)
+
     @property
     def settings(self) -> Settings:
         return self._settings

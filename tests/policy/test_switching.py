@@ -64,3 +64,15 @@ def test_unknown_and_same_mode(project, tmp_path):
     assert not result.switched and "unknown mode" in result.reason
     assert controller.switch("development").switched
     assert [r["outcome"] for r in _records(log)] == ["refused", "allowed"]
+
+
+def test_for_project_audits_to_the_policy_log(project):
+    root = project('mode = "development"\n[audit]\npath = "logs/apex.jsonl"\n')
+    controller = ModeController.for_project(str(root / "src"), actor="bob")
+    assert controller.switch("isolation").switched
+    assert controller.settings.policy.root == str(root)
+    log = root / "logs" / "apex.jsonl"
+    assert verify(str(log)).ok
+    record = json.loads(log.read_text().splitlines()[-1])
+    assert (record["actor"], record["operation"], record["outcome"]) == \
+        ("bob", "mode_switch", "allowed")
