@@ -54,12 +54,6 @@ def start(settings: dict) -> None:
         if path not in sys.path:
             sys.path.append(path)
     token = settings.get("APEX_HARNESS_TOKEN")
-    if "APEX_HARNESS_GUARD" in settings:
-        from . import guard
-
-        config = json.loads(settings["APEX_HARNESS_GUARD"])
-        guard.install(config.get("policy") or {}, source=config.get("source", "apex run"),
-                      audit_log=config.get("auditLog"))
     if "APEX_HARNESS_CONNECT" in settings:
         if not token:
             _fail("APEX_HARNESS_CONNECT needs APEX_HARNESS_TOKEN")
@@ -76,6 +70,13 @@ def start(settings: dict) -> None:
         except (OSError, ValueError) as exc:
             _fail("cannot listen on %s: %s" % (settings["APEX_HARNESS_LISTEN"], exc))
         sys.stderr.write("apex-harness: listening on %s\n" % address)
+    if "APEX_HARNESS_GUARD" in settings:
+        # After the harness's own sockets exist: the guard polices the program, not us.
+        from . import guard
+
+        config = json.loads(settings["APEX_HARNESS_GUARD"])
+        guard.install(config.get("policy") or {}, source=config.get("source", "apex run"),
+                      audit_log=config.get("auditLog"))
     if "APEX_HARNESS_RLIMITS" in settings:
         # Last: limits such as RLIMIT_NOFILE must not stop the harness itself starting.
         apply_rlimits(json.loads(settings["APEX_HARNESS_RLIMITS"]))

@@ -82,15 +82,17 @@ def spawn(argv: Sequence[str] = (), *, module: str | None = None,
           python: str | None = None, guard: dict | None = None,
           rlimits: dict | None = None, connect_timeout: float = 15.0,
           on_event: Callable[[dict], Any] | None = None,
-          wrap: Callable[[list[str]], list[str]] | None = None,
+          wrap: Callable[[list[str], str], list[str]] | None = None,
+          listener: Listener | None = None,
           **popen: Any) -> TargetHandle:
     """Launch the target under the harness and wait until its harness is connected.
 
     ``popen`` passes through to ``subprocess.Popen`` (stdin/stdout/stderr,
     start_new_session...). ``wrap`` turns the command into another one (the isolation
-    sandbox prefixes bwrap). Raises ``HarnessError`` if the harness never connects.
+    sandbox prefixes bwrap; it gets the command and the socket's directory). Raises
+    ``HarnessError`` if the harness never connects.
     """
-    listener = Listener.open()
+    listener = listener or Listener.open()
     command = target_command(argv, module, python)
     if wrap is not None:
         command = wrap(command, listener.directory)

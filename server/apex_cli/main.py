@@ -14,7 +14,7 @@ import sys
 from apex_lsp import __version__
 
 #: Subcommand modules, in the order `apex --help` lists them.
-COMMANDS = ("check", "lsp", "dap", "policy", "audit")
+COMMANDS = ("check", "lsp", "dap", "policy", "audit", "run", "ps")
 
 EXIT_USAGE = 2
 

@@ -1,0 +1,293 @@
+"""The runtime guard: a PEP 578 audit hook applying the effective policy.
+
+It maps audit events to the policy's capabilities (``socket.connect`` -> ``network``,
+``subprocess.Popen`` -> ``subprocess``, ``open`` for writing -> ``filesystem_write`` ...)
+and asks ``apex_policy.runtime.RuntimePolicy.decide``:
+
+* ``deny``: the operation raises ``PermissionError`` naming the capability and the
+  policy source (and is written to the audit log);
+* ``audit``: the operation goes ahead and is written to the audit log;
+* ``allow``: nothing happens. Capabilities allowed outright are not even looked at, so
+  in development mode (everything allowed) no hook is installed at all.
+
+**This is a tripwire, not a security boundary.** Audit hooks run inside the process
+they police: native code, some interpreter internals and effects that raise no audit
+event get past them (see docs/isolation.md). Isolation mode puts the OS boundary
+(namespaces, rlimits, cgroups) around the process; this guard only reports and stops
+the ordinary ways in.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+_WRITE_FLAGS = (os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC)
+_HERE = os.path.dirname(os.path.abspath(__file__))
+#: Frames in these files run the program or import modules: their exec/compile/marshal
+#: is the interpreter's business, not "dynamic code" the program chose to run.
+_STDLIB = os.path.dirname(os.__file__)
+_LOADER_FILES = ("<frozen importlib", "<frozen zipimport", "<frozen runpy", _HERE,
+                 os.path.join(_STDLIB, "runpy.py"))
+#: Standard-library modules that generate code from their own templates at import time
+#: (namedtuple, dataclasses, typing, enum) or only parse (ast.literal_eval): their
+#: exec/compile is not the program running code of its choosing. timeit, code, pdb &
+#: co. run code they are given and stay policed.
+_CODEGEN_FILES = _LOADER_FILES + tuple(os.path.join(_STDLIB, name) for name in (
+    "collections" + os.sep + "__init__.py", "dataclasses.py", "typing.py", "enum.py",
+    "functools.py", "string.py", "ast.py"))
+
+
+def _first(args):
+    return args[0] if args else None
+
+
+def _address(args):
+    return args[1] if len(args) > 1 else None
+
+
+def _open_target(args):
+    path, mode, flags = (tuple(args) + (None, None, None))[:3]
+    if isinstance(path, int):
+        return None, None                    # os.fdopen & co: no path to judge
+    write = bool(flags & _WRITE_FLAGS) if isinstance(flags, int) else \
+        any(c in (mode or "") for c in "wax+")
+    return ("filesystem_write" if write else "filesystem_read"), path
+
+
+def _popen_target(args):
+    executable, argv = (tuple(args) + (None, None))[:2]
+    return argv if argv else executable
+
+
+def _exec_target(args):
+    return args[1] if len(args) > 1 else _first(args)
+
+
+def _find_class_target(args):
+    return "%s.%s" % (args[0], args[1]) if len(args) > 1 else _first(args)
+
+
+#: audit event -> (capability, target extractor). ``open`` picks read or write itself.
+EVENTS = {
+    "socket.connect": ("network", _address),
+    "socket.sendto": ("network", _address),
+    "socket.sendmsg": ("network", _address),
+    "socket.bind": ("network", _address),
+    "socket.getaddrinfo": ("network", lambda a: (a[0], a[1]) if len(a) > 1 else _first(a)),
+    "socket.gethostbyname": ("network", _first),
+    "socket.gethostbyaddr": ("network", _first),
+    "subprocess.Popen": ("subprocess", _popen_target),
+    "os.system": ("subprocess", _first),
+    "os.exec": ("subprocess", _exec_target),
+    "os.posix_spawn": ("subprocess", _exec_target),
+    "os.spawn": ("subprocess", lambda a: a[2] if len(a) > 2 else None),
+    "os.fork": ("subprocess", lambda a: "fork"),
+    "os.forkpty": ("subprocess", lambda a: "forkpty"),
+    "pty.spawn": ("subprocess", _first),
+    "open": (None, _open_target),
+    "os.remove": ("filesystem_write", _first),
+    "os.rename": ("filesystem_write", _first),
+    "os.rmdir": ("filesystem_write", _first),
+    "os.mkdir": ("filesystem_write", _first),
+    "os.chmod": ("filesystem_write", _first),
+    "os.chown": ("filesystem_write", _first),
+    "os.truncate": ("filesystem_write", _first),
+    "os.link": ("filesystem_write", _address),
+    "os.symlink": ("filesystem_write", _address),
+    "os.utime": ("filesystem_write", _first),
+    "shutil.rmtree": ("filesystem_write", _first),
+    "exec": ("dynamic_code", lambda a: getattr(_first(a), "co_filename", None)),
+    "compile": ("dynamic_code", lambda a: a[1] if len(a) > 1 else None),
+    "ctypes.dlopen": ("native_code", _first),
+    "ctypes.dlsym": ("native_code", _address),
+    "ctypes.call_function": ("native_code", _first),
+    "ctypes.cdata": ("native_code", _first),
+    "pickle.find_class": ("deserialization", _find_class_target),
+    "marshal.loads": ("deserialization", lambda a: "marshal"),
+    "marshal.load": ("deserialization", lambda a: "marshal"),
+    "os.putenv": ("environment", _first),
+    "os.unsetenv": ("environment", _first),
+}
+
+#: Events that run the interpreter's own machinery when called from a loader frame.
+_LOADER_EVENTS = frozenset(("exec", "compile", "marshal.loads", "marshal.load", "open"))
+
+#: Ways to reach the guard's own objects from Python; refused while anything is denied.
+_INTROSPECTION = frozenset(("gc.get_objects", "gc.get_referrers", "gc.get_referents"))
+
+
+class GuardStats:
+    """What the guard has decided so far (for ``guard.status`` and run reports)."""
+
+    def __init__(self, source: str, mode: str) -> None:
+        self.source = source
+        self.mode = mode
+        self.counts = {"audit": 0, "deny": 0}
+        self.recent = []
+
+    def note(self, record: dict) -> None:
+        self.counts[record["decision"]] = self.counts.get(record["decision"], 0) + 1
+        self.recent.append(record)
+        del self.recent[:-50]
+
+
+_INSTALLED = []
+
+
+def _loader_frame(depth: int, trusted) -> bool:
+    try:
+        frame = sys._getframe(depth)
+    except ValueError:
+        # No Python caller: the interpreter itself (e.g. printing a traceback at exit).
+        return True
+    return frame.f_code.co_filename.startswith(trusted)
+
+
+def install(policy_dict: dict, source: str = "", audit_log=None):
+    """Install the hook for this policy; returns its GuardStats (None: nothing to guard)."""
+    from apex_policy.audit import AuditLog
+    from apex_policy.runtime import RuntimePolicy
+
+    from . import pause
+
+    policy = RuntimePolicy.from_dict(policy_dict)
+    source = source or policy.source or "policy"
+    watched = {}
+    for event, (capability, extract) in EVENTS.items():
+        if capability is None:      # open: read or write
+            if policy.action("filesystem_write") != "allow" or \
+                    policy.action("filesystem_read") != "allow" or \
+                    policy._scopes.get("filesystem_read"):
+                watched[event] = (None, extract)
+        elif policy.action(capability) != "allow":
+            watched[event] = (capability, extract)
+    anything_denied = any(policy.action(c) == "deny" for c in policy._actions)
+    stats = GuardStats(source, policy.mode)
+    _INSTALLED.append(stats)
+    if not watched:
+        return stats
+
+    audit = policy.audit or {}
+    # audit_log=False: the host writes the log from our events (isolated runs, where the
+    # program must not be able to reach the log file).
+    log_path = None if audit_log is False else \
+        audit_log or (audit.get("path") if audit.get("enabled", True) else None)
+    log = AuditLog(log_path, mode=policy.mode) if log_path else None
+    decide = policy.decide
+    harness_threads = pause._HARNESS_THREADS
+    busy = threading.local()
+    guard_code = set()
+    get_ident = threading.get_ident
+    protected_modules = ("apex_harness", "apex_policy")
+
+    def record(capability, decision, event, target):
+        entry = {"capability": capability, "decision": decision, "event": event,
+                 "target": _printable(target), "source": source}
+        stats.note(entry)
+        if log is not None:
+            try:
+                log.append("runtime." + capability, target=entry["target"],
+                           outcome="denied" if decision == "deny" else "allowed",
+                           details={"event": event, "source": source})
+            except Exception:
+                pass
+        try:
+            from . import emit
+            emit("guard", entry)
+        except Exception:
+            pass
+
+    def refuse(capability, event, target, why):
+        record(capability, "deny", event, target)
+        return PermissionError("apex runtime guard: %s denied by the policy (%s): %s %s%s" % (
+            capability, source, event, _printable(target), why))
+
+    def hook(event, args):
+        entry = watched.get(event)
+        if entry is None:
+            if event in _INTROSPECTION and anything_denied:
+                if getattr(busy, "on", False) or get_ident() in harness_threads:
+                    return
+                raise refuse("guard_integrity", event, None,
+                             " (walking the heap could reach the guard)")
+            if event == "object.__setattr__" and args:
+                owner = getattr(args[0], "__module__", None)
+                if isinstance(owner, str) and owner.startswith(protected_modules):
+                    raise refuse("guard_integrity", event, args[1] if len(args) > 1 else None,
+                                 " (patching the guard)")
+            elif event == "object.__getattr__" and len(args) > 1 and args[1] == "tb_frame":
+                if getattr(busy, "on", False):
+                    return
+                busy.on = True
+                try:
+                    code = args[0].tb_frame.f_code
+                finally:
+                    busy.on = False
+                if code in guard_code:
+                    raise refuse("guard_integrity", event, "guard frame",
+                                 " (reading the guard's frame)")
+            return
+        if getattr(busy, "on", False) or get_ident() in harness_threads:
+            return
+        busy.on = True
+        try:
+            capability, extract = entry
+            if event in _LOADER_EVENTS and _loader_frame(
+                    2, _LOADER_FILES if event == "open" else _CODEGEN_FILES):
+                return
+            try:
+                target = extract(args)
+                if capability is None:
+                    capability, target = target
+                    if capability is None:
+                        return
+                decision = decide(capability, target)
+            except Exception:
+                return
+            if decision == "allow":
+                return
+            if decision == "audit":
+                record(capability, "audit", event, target)
+                return
+            error = refuse(capability, event, target, "")
+        finally:
+            busy.on = False
+        raise error
+
+    guard_code.add(hook.__code__)
+    guard_code.add(refuse.__code__)
+    sys.addaudithook(hook)
+    return stats
+
+
+def _printable(target):
+    if target is None or isinstance(target, (str, int, float, bool)):
+        return target
+    if isinstance(target, bytes):
+        return os.fsdecode(target)
+    if isinstance(target, (list, tuple)):
+        return [_printable(t) for t in target][:20]
+    try:
+        return os.fspath(target)
+    except TypeError:
+        return repr(target)[:200]
+
+
+def status() -> dict:
+    if not _INSTALLED:
+        return {"installed": False}
+    stats = _INSTALLED[-1]
+    return {"installed": True, "source": stats.source, "mode": stats.mode,
+            "counts": dict(stats.counts), "recent": list(stats.recent)}
+
+
+def _register_handlers() -> None:
+    from . import handlers
+
+    @handlers.register("guard.status")
+    def _status(arguments, session):
+        return status()
+
+
+_register_handlers()
