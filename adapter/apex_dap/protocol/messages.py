@@ -26,8 +26,8 @@ class CommonSessionArgs(Args, kw_only=True):
     just_my_code: Annotated[bool, _doc(
         "Step and break only in user code (not the standard library or site-packages).")] = True
     mode: Annotated[Optional[Mode], _doc(
-        "Policy mode for this session. May only make the effective policy stricter than the "
-        "policy file (isolation > hybrid > development), unless the policy allows overrides.")] = None
+        "Policy mode for this session. It may only make the policy stricter than the policy "
+        "file (isolation > hybrid > development); a less strict mode is refused.")] = None
     record: Annotated[bool, _doc(
         "Record execution history for time travel. Not available yet: `true` is refused "
         "with a clear error rather than ignored.")] = False
