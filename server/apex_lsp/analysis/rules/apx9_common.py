@@ -29,6 +29,9 @@ class CapabilityUse(Rule):
     category = "capability"
     severity = Severity.INFO
     confidence = Confidence.HIGH
+    #: Off until every consumer passes findings through ``apply_policy``: without the
+    #: policy these facts are noise. Select them with ``extend-select = ["APX9"]``.
+    enabled_by_default = False
     _call_table: ClassVar[Dict[str, str]] = {}
     _method_table: ClassVar[Dict[str, str]] = {}
     _attributes: ClassVar[FrozenSet[str]] = frozenset()
