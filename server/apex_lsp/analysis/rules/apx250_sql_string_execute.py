@@ -9,7 +9,8 @@ f-string, `%` formatting, `+` concatenation or `.format` and its literal
 text looks like SQL.
 
 Parameterised queries (`cursor.execute("... WHERE id = %s", (user_id,))`) are
-the fix and are not flagged. A query built into a variable in an earlier
+the fix and are not flagged, nor are statements whose only interpolated
+values are quoted identifiers or numbers (`quote_name(table)`, `int(n)`). A query built into a variable in an earlier
 statement is not followed (the taint analysis covers data flow).
 
 ## Why is this bad
@@ -55,9 +56,54 @@ SQL_TEXT = re.compile(
     re.IGNORECASE)
 
 
+#: Calls whose result is safe to paste into SQL: quoted identifiers and numbers.
+_SAFE_VALUE_CALLS = frozenset({"quote_name", "quote_ident", "quote_identifier",
+                               "quote_name_unless_alias", "Identifier", "int", "float", "len"})
+
+
 def is_built_sql(node: ast.AST | None) -> bool:
-    """A string built from non-literal parts whose literal text looks like SQL."""
-    return is_string_building(node) and bool(SQL_TEXT.search(string_parts(node)))
+    """A string built from non-literal parts whose literal text looks like SQL, unless
+    every interpolated value is a quoted identifier or a number (``quote_name(t)``)."""
+    return (is_string_building(node) and bool(SQL_TEXT.search(string_parts(node)))
+            and not all(_safe_value(v) for v in interpolated_values(node)))
+
+
+def interpolated_values(node: ast.AST) -> list[ast.expr]:
+    """The non-literal values spliced into a built string (one level, no walk)."""
+    if isinstance(node, ast.JoinedStr):
+        return [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        right = node.right
+        if isinstance(right, (ast.Tuple, ast.List)):
+            return list(right.elts)
+        if isinstance(right, ast.Dict):
+            return list(right.values)
+        return [right]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        values: list[ast.expr] = []
+        pending: list[ast.expr] = [node]
+        while pending and len(values) < 32:
+            item = pending.pop()
+            if isinstance(item, ast.BinOp) and isinstance(item.op, (ast.Add, ast.Mod)):
+                pending.extend((item.right, item.left))
+            elif isinstance(item, ast.JoinedStr):
+                values.extend(v.value for v in item.values if isinstance(v, ast.FormattedValue))
+            elif not isinstance(item, ast.Constant):
+                values.append(item)
+        return values
+    if isinstance(node, ast.Call):
+        return list(node.args) + [kw.value for kw in node.keywords]
+    return []
+
+
+def _safe_value(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name in _SAFE_VALUE_CALLS
+    return False
 
 
 class SqlStringExecute(Rule):

@@ -3,7 +3,10 @@
 ## What it does
 Flags `markupsafe.Markup(...)` (also `flask.Markup`, `jinja2.Markup`,
 `jinja2.utils.Markup`) when the argument is not a constant string.
-`Markup(...)` of a literal, and `Markup.escape(value)`, are fine.
+`Markup(...)` of a literal, `Markup.escape(value)` and `Markup(escape(value))`
+(or another escaping/sanitising call) are fine. Confidence is high for HTML
+built with f-strings, `%`, `+` or `.format`, low for a plain variable, which
+was often escaped earlier.
 
 ## Why is this bad
 `Markup` tells the template engine "this is already safe HTML, do not
@@ -34,6 +37,28 @@ from ..context import FileContext, argument, is_constant, is_string_building
 from ..model import Confidence, Severity
 from ..rule import Rule
 
+#: Functions whose result is escaped or sanitised HTML.
+ESCAPERS = frozenset({"escape", "conditional_escape", "format_html", "format_html_join",
+                      "escapejs", "json_script", "clean", "linkify"})
+
+
+def is_escaping_call(node: ast.expr) -> bool:
+    """``escape(x)``, ``html.escape(x)``, ``bleach.clean(x)``: already safe HTML."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in ESCAPERS
+
+
+def wrapped_value_confidence(node: ast.expr) -> Confidence:
+    """Built HTML is almost surely unescaped; a variable was often escaped earlier."""
+    if is_string_building(node):
+        return Confidence.HIGH
+    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+        return Confidence.LOW
+    return Confidence.MEDIUM
+
 
 class MarkupNonLiteral(Rule):
     id = "APX300"
@@ -48,8 +73,8 @@ class MarkupNonLiteral(Rule):
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         value = argument(node, 0, "base")
-        if value is None or is_constant(value):
+        if value is None or is_constant(value) or is_escaping_call(value):
             return
         ctx.report(self, node, "Markup() of a non-literal value disables HTML escaping for it; "
                                "use Markup('...{}...').format(value)",
-                   confidence=Confidence.HIGH if is_string_building(value) else None)
+                   confidence=wrapped_value_confidence(value))

@@ -3,7 +3,10 @@
 ## What it does
 Flags `django.utils.safestring.mark_safe(...)` and the `SafeString`,
 `SafeText` and `SafeData` constructors when the argument is not a constant
-string. Used as a decorator (`@mark_safe`), it is not flagged.
+string. Used as a decorator (`@mark_safe`), or around an escaping call
+(`mark_safe(escape(x))`, `mark_safe(bleach.clean(x))`), it is not flagged.
+Confidence is high for HTML built with f-strings, `%`, `+` or `.format` and
+low for a plain variable.
 
 ## Why is this bad
 A safe string is inserted into templates without escaping. Marking user data,
@@ -26,9 +29,10 @@ return format_html("<a href='{}'>{}</a>", url, title)
 """
 import ast
 
-from ..context import FileContext, argument, is_constant, is_string_building
+from ..context import FileContext, argument, is_constant
 from ..model import Confidence, Severity
 from ..rule import Rule
+from .apx300_markup_non_literal import is_escaping_call, wrapped_value_confidence
 
 
 class DjangoMarkSafe(Rule):
@@ -44,8 +48,8 @@ class DjangoMarkSafe(Rule):
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         value = argument(node, 0, "s")
-        if value is None or is_constant(value):
+        if value is None or is_constant(value) or is_escaping_call(value):
             return
         ctx.report(self, node, "marking a non-literal value safe disables HTML escaping for it; "
                                "use format_html",
-                   confidence=Confidence.HIGH if is_string_building(value) else None)
+                   confidence=wrapped_value_confidence(value))

@@ -12,7 +12,8 @@ Template source is code: Jinja2 and Mako expressions can reach Python
 internals, and Mako runs arbitrary Python in `<% %>` blocks. A template
 built from user input is server-side template injection, which usually ends
 in remote code execution (CWE-1336). Loading templates from files and
-passing user data as context variables avoids it.
+passing user data as context variables avoids it. Template text in a plain
+variable (often read from a file) is reported with low confidence.
 
 ## Example
 ```python
@@ -65,7 +66,7 @@ class TemplateFromString(Rule):
             return  # env.from_string(template_text) from a variable: too common to flag blindly
         ctx.report(self, node, "template compiled from a string built at run time allows "
                                "server-side template injection",
-                   confidence=Confidence.HIGH if is_string_building(source) else None)
+                   confidence=Confidence.HIGH if is_string_building(source) else Confidence.LOW)
 
 
 def _looks_like_template_engine(receiver: ast.expr) -> bool:

@@ -37,8 +37,7 @@ from ..model import Confidence, Severity
 from ..rule import Rule
 
 _SETTINGS = frozenset({"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
-                       "REMEMBER_COOKIE_SECURE", "REMEMBER_COOKIE_HTTPONLY",
-                       "LANGUAGE_COOKIE_SECURE"})
+                       "REMEMBER_COOKIE_SECURE", "REMEMBER_COOKIE_HTTPONLY"})
 
 
 class InsecureCookieSettings(Rule):

@@ -106,15 +106,15 @@ class OpenRedirect(Rule):
         if target is None:
             return
         if from_request(target):
-            confidence = Confidence.HIGH
+            confidence, origin = Confidence.HIGH, "comes from the request"
         elif built_from_request(target, _site_relative):
-            confidence = Confidence.MEDIUM
+            confidence, origin = Confidence.MEDIUM, "is built from request input"
         elif isinstance(target, ast.Name) and _REDIRECT_NAME.search(target.id):
-            confidence = Confidence.LOW
+            confidence, origin = Confidence.LOW, f"'{target.id}' looks like a redirect parameter"
         else:
             return
-        ctx.report(self, node, "redirect target comes from the request; check it is a "
-                               "relative URL on this site", confidence=confidence)
+        ctx.report(self, node, f"redirect target {origin}; check it is a relative URL on this "
+                               "site", confidence=confidence)
 
 
 def built_from_request(node: ast.expr, fixed_prefix: Callable[[str], bool]) -> bool:
