@@ -116,6 +116,25 @@ class AuditLog:
             os.close(fd)
 
 
+    def write(self, record: Dict[str, Any]) -> Dict[str, Any]:
+        """Append a free-form record: ``operation`` (or ``event``), ``outcome``,
+        ``target``, ``mode`` and ``actor`` are taken from it, everything else goes
+        into ``details``."""
+        fields = dict(record)
+        operation = fields.pop("operation", None) or fields.pop("event", None) or "event"
+        outcome = fields.pop("outcome", None) or "recorded"
+        target = fields.pop("target", None)
+        mode = fields.pop("mode", None)
+        actor = fields.pop("actor", None)
+        details = fields.pop("details", None)
+        if isinstance(details, dict):
+            fields.update(details)
+        elif details is not None:
+            fields["details"] = details
+        return self.append(str(operation), outcome=str(outcome), target=target,
+                           details=fields, mode=mode, actor=actor)
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:

@@ -154,3 +154,15 @@ def test_two_processes_append_concurrently(tmp_path):
     assert sorted(r["target"] for r in records).count("one") == count
     assert [r["seq"] for r in records] == list(range(1, 2 * count + 1))
     assert len({r["pid"] for r in records}) == 2
+
+
+def test_free_form_write_keeps_the_chain(tmp_path):
+    log = AuditLog(str(tmp_path / "audit.jsonl"), actor="adapter")
+    log.write({"event": "setVariable", "component": "apex_dap", "target": "x",
+               "details": {"old": 1, "new": 2}})
+    log.write({"operation": "hot_reload", "outcome": "refused", "mode": "isolation"})
+    assert verify(log.path).ok
+    records = [json.loads(line) for line in _lines(Path(log.path))][1:]
+    assert records[0]["operation"] == "setVariable"
+    assert records[0]["details"] == {"component": "apex_dap", "old": 1, "new": 2}
+    assert (records[1]["outcome"], records[1]["mode"]) == ("refused", "isolation")
