@@ -191,3 +191,34 @@ def test_tcp_requires_the_token(make_client, dap_env, tmp_path):
         wrong.wait_event("terminated")
     finally:
         wrong.close()
+
+
+def test_integrated_terminal_through_run_in_terminal(make_client, dap_env):
+    import subprocess
+    started = []
+
+    def run_in_terminal(arguments):
+        env = dict(dap_env, **{k: v for k, v in arguments.get("env", {}).items() if v is not None})
+        process = subprocess.Popen(arguments["args"], cwd=arguments["cwd"], env=env,
+                                   stdout=subprocess.DEVNULL, start_new_session=True)
+        started.append(process)
+        return {"processId": process.pid}
+
+    client = make_client()
+    client.reverse_handlers["runInTerminal"] = run_in_terminal
+    client.initialize(supportsRunInTerminalRequest=True)
+    seq = client.request_async("launch", {"program": BASIC, "console": "integratedTerminal",
+                                          "args": ["2"]})
+    client.wait_event("initialized")
+    client.request("setBreakpoints", {"source": {"path": BASIC},
+                                      "breakpoints": [{"line": find_marker(BASIC, "add")}]})
+    client.request("configurationDone")
+    assert client.response(seq)["success"]
+    request = next(m for m in client.timeline if m.get("command") == "runInTerminal"
+                   and m.get("type") == "request")
+    assert request["arguments"]["kind"] == "integrated"
+    stopped = client.stopped(reason="breakpoint")
+    client.request("setBreakpoints", {"source": {"path": BASIC}, "breakpoints": []})
+    client.request("continue", {"threadId": stopped["threadId"]})
+    client.wait_event("terminated")
+    assert started and started[0].wait(10) == 0
