@@ -229,3 +229,63 @@ def assigned_settings(node: ast.AST) -> list[tuple[str, ast.expr, ast.expr]]:
               and isinstance(target.slice.value, str)):
             found.append((target.slice.value, value, target))
     return found
+
+
+def interpolated_values(node: ast.AST | None) -> list[ast.expr]:
+    """The non-literal values spliced into a built string (its spine only, no walk).
+
+    ``f"a {x} b {y}"`` and ``"a %s b %s" % (x, y)`` give ``[x, y]``;
+    ``"a " + x + f"{y}"`` gives ``[x, y]``; ``"{} {}".format(x, y)`` gives ``[x, y]``.
+    """
+    if isinstance(node, ast.JoinedStr):
+        return [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _has_str(node.left):
+        right = node.right
+        if isinstance(right, (ast.Tuple, ast.List)):
+            return list(right.elts)
+        if isinstance(right, ast.Dict):
+            return list(right.values)
+        return [right]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        values: list[ast.expr] = []
+        pending: list[ast.expr] = [node]
+        while pending and len(values) < 64:
+            item = pending.pop()
+            if isinstance(item, ast.BinOp) and isinstance(item.op, (ast.Add, ast.Mod)):
+                pending.extend((item.right, item.left))
+            elif isinstance(item, ast.JoinedStr):
+                values.extend(v.value for v in item.values if isinstance(v, ast.FormattedValue))
+            elif not isinstance(item, ast.Constant):
+                values.append(item)
+        return values
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("format", "format_map")):
+        return list(node.args) + [kw.value for kw in node.keywords]
+    return []
+
+
+def callee_name(node: ast.AST | None) -> str:
+    """The last name of a call's callee: ``shlex.quote(x)`` gives ``"quote"``, else ``""``."""
+    if not isinstance(node, ast.Call):
+        return ""
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def is_table_lookup(node: ast.AST | None) -> bool:
+    """``ALLOWED[key]`` or ``ALLOWED.get(key)``: a value picked from a module constant.
+
+    An UPPER_CASE mapping is the usual allow-list pattern, so the result is a
+    value the author wrote, whatever the key.
+    """
+    if isinstance(node, ast.Subscript):
+        table = node.value
+    elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+          and node.func.attr == "get"):
+        table = node.func.value
+    else:
+        return False
+    name = table.attr if isinstance(table, ast.Attribute) else getattr(table, "id", "")
+    return bool(name) and name.isupper()
