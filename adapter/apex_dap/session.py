@@ -357,7 +357,14 @@ class Session:
         if event in OWN_EVENTS or event in DEBUGPY_ADAPTER_EVENTS:
             return
         if event == "process":
-            return  # Apex sends its own, naming the program rather than the boot script
+            if self.kind == "launch":
+                return  # Apex sends its own, naming the program rather than the boot script
+            pid = (body or {}).get("systemProcessId")
+            if self.resources is None and isinstance(pid, int) and self.args is not None \
+                    and self.args.resources:
+                self.resources = ResourceMonitor(pid, self.args.resources_interval,
+                                                 lambda sample: self._event("apexResources", sample))
+                self.resources.start()
         if event in ("stopped", "continued"):
             self._refs.clear()
             self._child_names.clear()

@@ -104,7 +104,7 @@ def test_resources_events(make_client):
     client = make_client()
     start_launch(client, SPIN, resourcesInterval=0.25)
     event = client.wait_event("apexResources")["body"]
-    assert event["rss"] > 0 and event["threads"] >= 1 and "cpuPercent" in event
+    assert event["rssBytes"] > 0 and event["threads"] >= 1 and "cpuPercent" in event
     client.request("terminate")
     client.wait_event("terminated")
 

@@ -1,38 +1,17 @@
-"""``apexResources`` events: the target's memory, CPU and threads, sampled with psutil.
+"""``apexResources`` events: the target's memory, CPU, threads, from apex_host's monitor.
 
-Sampled from the adapter process (no work inside the target), at a modest rate. Polling
-misses short spikes, so this reports usage; it does not enforce limits.
+apex_host.monitor samples the process tree with psutil on its own thread (no work inside
+the target); this forwards each sample to the event loop and adds a CPU percentage.
+Polling misses short spikes, so this reports usage; it does not enforce limits.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any, Callable
 
 log = logging.getLogger("apex_dap.resources")
-
-
-def sample(process: Any) -> dict[str, Any]:
-    with process.oneshot():
-        memory = process.memory_info()
-        cpu_times = process.cpu_times()
-        body = {
-            "pid": process.pid,
-            "rss": memory.rss,
-            "vms": memory.vms,
-            "cpuPercent": process.cpu_percent(None),
-            "cpuSeconds": round(cpu_times.user + cpu_times.system, 3),
-            "threads": process.num_threads(),
-        }
-    try:
-        body["openFiles"] = process.num_fds()
-    except Exception:
-        pass
-    try:
-        body["children"] = len(process.children(recursive=True))
-    except Exception:
-        pass
-    return body
 
 
 class ResourceMonitor:
@@ -40,26 +19,33 @@ class ResourceMonitor:
         self.pid = pid
         self.interval = max(0.25, interval)
         self._emit = emit
-        self._task: asyncio.Task | None = None
+        self._monitor = None
+        self._last: tuple[float, float] | None = None
 
     def start(self) -> None:
-        self._task = asyncio.ensure_future(self._run())
+        try:
+            from apex_host.monitor import ResourceMonitor as HostMonitor
+        except ImportError as exc:
+            log.info("no resource monitor: %s", exc)
+            return
+        loop = asyncio.get_running_loop()
+
+        def on_sample(sample: dict) -> None:
+            loop.call_soon_threadsafe(self._forward, sample)
+
+        self._monitor = HostMonitor(self.pid, self.interval, on_sample).start()
+
+    def _forward(self, sample: dict[str, Any]) -> None:
+        now, cpu = time.monotonic(), sample.get("cpuSeconds", 0.0)
+        body = dict(sample)
+        if self._last is not None and now > self._last[0]:
+            body["cpuPercent"] = round(100.0 * (cpu - self._last[1]) / (now - self._last[0]), 1)
+        else:
+            body["cpuPercent"] = 0.0
+        self._last = (now, cpu)
+        self._emit(body)
 
     def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-    async def _run(self) -> None:
-        try:
-            import psutil
-            process = psutil.Process(self.pid)
-            process.cpu_percent(None)  # prime: the first call has no interval to measure
-        except Exception as exc:
-            log.info("no resource monitor for %s: %s", self.pid, exc)
-            return
-        while True:
-            await asyncio.sleep(self.interval)  # the sampling period itself, not a wait
-            try:
-                self._emit(sample(process))
-            except Exception:  # the process is gone; the session end follows
-                return
+        if self._monitor is not None:
+            self._monitor.stop()
+            self._monitor = None
