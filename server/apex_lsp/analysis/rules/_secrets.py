@@ -38,6 +38,7 @@ _PLACEHOLDER = re.compile(
     r"|\{\{[^{}]*\}\})")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{2,}")
 _LOWER_IDENTIFIER = re.compile(r"[a-z]+(?:[_.:-][a-z]+)*")
+_NAME_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,80}")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 
 
@@ -47,7 +48,7 @@ def words(name: str) -> list[str]:
 
 def name_kind(name: str | None) -> str | None:
     """``PASSWORD`` or ``TOKEN`` when the name's last word says it holds a secret."""
-    if not name:
+    if not name or not _NAME_LIKE.fullmatch(name):
         return None
     parts = words(name)
     if not parts:
@@ -113,6 +114,8 @@ def looks_like_secret(value: object, kind: str) -> bool:
         return False
     if _LOWER_IDENTIFIER.fullmatch(text):  # a label or enum value: "bearer", "access_token"
         return False
+    if any(marker in text for marker in EXAMPLE_MARKERS):
+        return False
     if kind == PASSWORD:
         return True
     has_digit = any(c.isdigit() for c in text)
@@ -134,6 +137,12 @@ KNOWN_TOKENS = re.compile(
     r"|(?P<pypi_token>\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})"
     r"|(?P<openai_key>\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,})"
     r"|(?P<anthropic_key>\bsk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{80,})")
+
+#: The literal parts of KNOWN_TOKENS: a regex of plain alternatives scans ~15x faster,
+#: so it guards the full pattern (docstrings are long and almost never hold a token).
+KNOWN_TOKEN_HINT = re.compile(
+    r"AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|hooks\.slack|_live_|AIza"
+    r"|SG\.|npm_|pypi-|T3BlbkFJ|sk-ant-")
 
 #: Documentation examples that look like real keys (AWS's own examples).
 EXAMPLE_MARKERS = ("EXAMPLE", "example", "xxxxxxxx", "XXXXXXXX", "0000000000")

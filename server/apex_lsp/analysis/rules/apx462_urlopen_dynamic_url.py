@@ -4,7 +4,8 @@
 Flags `urllib.request.urlopen`, `urlretrieve`, `Request` and
 `URLopener().open`/`retrieve` (and the `six.moves` spellings) when the URL is
 not a literal and does not visibly start with `http://` or `https://`
-(`f"https://api/{x}"` is fine, `urlopen(url)` is flagged).
+(`f"https://api/{x}"` is fine, `urlopen(url)` is flagged). Upper-case
+module constants (`urlopen(FEED_URL)`) are assumed to be literal URLs.
 
 ## Why is this bad
 Besides HTTP, urllib opens `file://` URLs (and `ftp://`, `data:`). When the
@@ -64,5 +65,7 @@ class UrlopenDynamicUrl(Rule):
             return
         if url_prefix(url).lower().startswith(("http://", "https://")):
             return
+        if isinstance(url, ast.Name) and url.id.isupper():
+            return  # a module constant, most likely a literal URL
         ctx.report(self, node, "urllib also opens file:// and other schemes; check the URL's "
                                "scheme before opening a non-literal URL")

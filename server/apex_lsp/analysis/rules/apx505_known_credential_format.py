@@ -33,7 +33,7 @@ import ast
 from ..context import FileContext
 from ..model import Confidence, Severity
 from ..rule import Rule
-from ._secrets import EXAMPLE_MARKERS, KNOWN_TOKENS
+from ._secrets import EXAMPLE_MARKERS, KNOWN_TOKEN_HINT, KNOWN_TOKENS
 
 _LABELS = {
     "aws_access_key_id": "an AWS access key id", "github_token": "a GitHub token",
@@ -57,6 +57,8 @@ class KnownCredentialFormat(Rule):
     def check(self, node: ast.Constant, ctx: FileContext) -> None:
         value = node.value
         if value.__class__ is not str or len(value) < 20:
+            return
+        if KNOWN_TOKEN_HINT.search(value) is None:
             return
         match = KNOWN_TOKENS.search(value)
         if match is None:

@@ -4,7 +4,8 @@
 Flags a non-empty string or bytes literal assigned to `SECRET_KEY` /
 `secret_key` (Django settings, Flask config modules), `app.secret_key`,
 `app.config["SECRET_KEY"]`, or passed as `SECRET_KEY=`/`secret_key=` (for
-example to `app.config.update`). Placeholders such as `"changeme"` are still
+example to `app.config.update`). Values that name a setting rather than
+being one (`"AWS_SECRET_ACCESS_KEY"`, `"awsSecretKey"`) are skipped. Placeholders such as `"changeme"` are still
 flagged: a placeholder key that reaches production is exactly the problem.
 
 ## Why is this bad
@@ -28,6 +29,7 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 - https://flask.palletsprojects.com/en/stable/config/#SECRET_KEY
 """
 import ast
+import re
 
 from ..context import FileContext
 from ..model import Confidence, Severity
@@ -38,9 +40,15 @@ _NAMES = frozenset({"SECRET_KEY", "secret_key", "JWT_SECRET_KEY", "jwt_secret_ke
                     "SECURITY_PASSWORD_SALT", "WTF_CSRF_SECRET_KEY"})
 
 
+#: A value that names a setting or variable rather than being a key ("AWS_SECRET_ACCESS_KEY").
+_NAME_VALUE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[A-Z]*[a-z]+(?:[A-Z][a-z]+)+")
+
+
 def _literal_key(node: ast.AST | None) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and \
-        bool(node.value.strip())
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))):
+        return False
+    value = node.value.strip()
+    return bool(value) and not (isinstance(value, str) and _NAME_VALUE.fullmatch(value))
 
 
 class HardcodedSecretKey(Rule):

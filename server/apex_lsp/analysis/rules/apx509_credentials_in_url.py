@@ -5,7 +5,7 @@ Flags string literals holding a URL with a password in its user-info part:
 `postgresql://app:Pr0d-pass@db/app`, `amqp://user:s3cret!@mq:5672//`,
 `https://user:token123@host/`. Placeholders (`{password}`, `${DB_PASS}`,
 `changeme`), lower-case words (`postgres://postgres:postgres@localhost`)
-and loopback-only development defaults of that kind are not flagged.
+and URLs in docstrings are not flagged.
 
 ## Why is this bad
 Connection strings are copied into logs, error messages and configuration
@@ -50,6 +50,8 @@ class CredentialsInUrl(Rule):
         value = node.value
         if value.__class__ is not str or "://" not in value or "@" not in value:
             return
+        if isinstance(ctx.stmt, ast.Expr) and ctx.stmt.value is node:
+            return  # a docstring: documentation shows example URLs
         match = _URL_PASSWORD.search(value)
         if match and looks_like_secret(match.group(1), PASSWORD):
             ctx.report(self, node, "URL with a hardcoded password; build it from the "
