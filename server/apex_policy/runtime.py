@@ -92,6 +92,8 @@ def scope_matches(capability: str, scopes: Tuple[str, ...], target: Any, root: s
         path = os.fspath(target) if not isinstance(target, (str, bytes)) else target
         if isinstance(path, bytes):
             path = os.fsdecode(path)
+        # The process opens relative paths from its working directory, not the root.
+        path = os.path.abspath(path)
         return any(path_matches(s, path, root) for s in scopes)
     text = str(target)
     return any(text == s or fnmatchcase(text, s) for s in scopes)
@@ -165,15 +167,24 @@ def _executable_match(scope: str, exe: str) -> bool:
 # -- paths -----------------------------------------------------------------
 
 def path_matches(pattern: str, path: str, root: str) -> bool:
-    """Does ``path`` fall under the glob ``pattern`` (relative to ``root``)?"""
+    """Does ``path`` (relative paths: from ``root``) fall under the glob ``pattern``
+    (relative to ``root``)? Symlinks are resolved, so ``build/link -> /etc`` does not
+    smuggle ``/etc/passwd`` under ``build/**``."""
     pattern = os.path.expanduser(pattern)
     if not os.path.isabs(pattern):
-        pattern = os.path.join(root, pattern)
-    pattern = os.path.normpath(os.path.abspath(pattern)).replace(os.sep, "/")
-    candidate = os.path.normpath(os.path.abspath(os.path.join(root, path))).replace(os.sep, "/")
+        pattern = os.path.join(_real(root), pattern)
+    pattern = os.path.normpath(pattern).replace(os.sep, "/")
+    candidate = _real(os.path.join(root, path)).replace(os.sep, "/")
     if not _has_magic(pattern):
         return candidate == pattern or candidate.startswith(pattern.rstrip("/") + "/")
     return _glob_regex(pattern).fullmatch(candidate) is not None
+
+
+def _real(path: str) -> str:
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return os.path.normpath(os.path.abspath(path))
 
 
 def _has_magic(pattern: str) -> bool:

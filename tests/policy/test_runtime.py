@@ -84,3 +84,19 @@ def test_runtime_dict_carries_limits_and_audit_path(project):
     assert data["audit"]["path"] == str(root / ".apex" / "audit.jsonl")
     policy = RuntimePolicy.from_dict(data)
     assert policy.limits["wall"] == 120.0 and policy.mode == "isolation"
+
+
+def test_symlinks_cannot_smuggle_writes_out_of_an_allowed_dir(runtime, tmp_path_factory):
+    policy, root = runtime
+    outside = tmp_path_factory.mktemp("outside")
+    (root / "build").mkdir()
+    (root / "build" / "escape").symlink_to(outside, target_is_directory=True)
+    assert policy.decide("filesystem_write", str(root / "build" / "real.o")) == "allow"
+    assert policy.decide("filesystem_write", str(root / "build" / "escape" / "x")) == "deny"
+
+
+def test_relative_targets_resolve_from_the_working_directory(runtime, monkeypatch):
+    policy, root = runtime
+    monkeypatch.chdir(root / "src")
+    assert policy.decide("filesystem_write", "../build/a.o") == "allow"
+    assert policy.decide("filesystem_write", "build/a.o") == "deny"   # src/build is not allowed
