@@ -3,6 +3,8 @@
 ## What it does
 Flags `__import__(name)`, `importlib.import_module(name)` and
 `importlib.__import__(name)` when the module name is not a literal.
+A value picked from an UPPER_CASE mapping (`BACKENDS[key]`,
+`BACKENDS.get(key)`) is taken to be an allow-list lookup and is not flagged.
 
 ## Why is this bad
 Importing a module runs its top-level code. If an attacker can choose the
@@ -32,7 +34,7 @@ handler = importlib.import_module(BACKENDS[request.args["backend"]])
 """
 import ast
 
-from ..context import FileContext, argument, is_constant
+from ..context import FileContext, argument, is_constant, is_table_lookup
 from ..model import Confidence, Severity
 from ..rule import Rule
 
@@ -50,7 +52,7 @@ class DynamicImport(Rule):
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         name = argument(node, 0, "name")
-        if name is None or is_constant(name):
+        if name is None or is_constant(name) or is_table_lookup(name):
             return
         prefix = _literal_prefix(name)
         if prefix.endswith(".") or prefix.startswith("."):

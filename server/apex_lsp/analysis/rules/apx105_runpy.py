@@ -3,6 +3,8 @@
 ## What it does
 Flags `runpy.run_path(path)` and `runpy.run_module(name)` when the path or
 module name is not a literal.
+A value picked from an UPPER_CASE mapping (`SCRIPTS[name]`) is accepted as an
+allow-list lookup.
 
 ## Why is this bad
 `runpy` executes the target's code in a fresh namespace with full privileges.
@@ -30,7 +32,7 @@ importlib.import_module(PLUGINS[choice]).main()
 """
 import ast
 
-from ..context import FileContext, argument, is_constant
+from ..context import FileContext, argument, is_constant, is_table_lookup
 from ..model import Confidence, Severity
 from ..rule import Rule
 
@@ -48,6 +50,6 @@ class RunpyNonLiteral(Rule):
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         keyword = "path_name" if ctx.qualname(node.func) == "runpy.run_path" else "mod_name"
         target = argument(node, 0, keyword)
-        if target is None or is_constant(target):
+        if target is None or is_constant(target) or is_table_lookup(target):
             return
         ctx.report(self, node, "runpy executes a module or file chosen at run time")

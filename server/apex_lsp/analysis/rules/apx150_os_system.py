@@ -31,6 +31,7 @@ import ast
 from ..context import FileContext, argument, is_constant, is_string_building
 from ..model import Confidence, Severity
 from ..rule import Rule
+from .apx155_subprocess_shell_true import shell_quoted
 
 
 class OsSystem(Rule):
@@ -48,7 +49,7 @@ class OsSystem(Rule):
         command = argument(node, 0, "command")
         if command is None:
             return
-        if is_constant(command):
+        if is_constant(command) or shell_quoted(command):
             ctx.report(self, node, "os.system() starts a shell; prefer subprocess.run with "
                                    "an argument list", severity=Severity.LOW)
             return

@@ -30,6 +30,7 @@ import ast
 from ..context import FileContext, argument, is_constant, is_string_building
 from ..model import Confidence, Severity
 from ..rule import Rule
+from .apx155_subprocess_shell_true import shell_quoted
 
 
 class GetOutput(Rule):
@@ -49,7 +50,7 @@ class GetOutput(Rule):
         if command is None:
             return
         name = ctx.qualname(node.func)
-        if is_constant(command):
+        if is_constant(command) or shell_quoted(command):
             ctx.report(self, node, f"{name}() runs its command through the shell",
                        severity=Severity.LOW)
             return

@@ -5,6 +5,8 @@ Flags `os.execl`, `os.execle`, `os.execlp`, `os.execlpe`, `os.execv`,
 `os.execve`, `os.execvp` and `os.execvpe` when the program path is not a
 literal. Passing run-time values as *arguments* to a fixed program is the
 safe way to run commands and is not flagged.
+Neither is a program picked from an UPPER_CASE mapping (`TOOLS[name]`), the
+usual allow-list.
 
 ## Why is this bad
 No shell is involved, but whoever controls the path decides which binary
@@ -29,7 +31,7 @@ os.execv(TOOLS[name], [TOOLS[name], target])
 """
 import ast
 
-from ..context import FileContext, argument, is_constant, is_string_building
+from ..context import FileContext, argument, is_constant, is_table_lookup, is_string_building
 from ..model import Confidence, Severity
 from ..rule import Rule
 
@@ -49,7 +51,7 @@ class OsExec(Rule):
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         program = argument(node, 0, "path") or argument(node, 0, "file")
-        if program is None or is_constant(program):
+        if program is None or is_constant(program) or is_table_lookup(program):
             return
         ctx.report(self, node, f"{ctx.qualname(node.func)}() runs a program chosen at run time",
                    confidence=Confidence.HIGH if is_string_building(program) else Confidence.MEDIUM)

@@ -5,6 +5,7 @@ Flags `os.spawnl/le/lp/lpe/v/ve/vp/vpe`, `os.posix_spawn`, `os.posix_spawnp`
 and `os.startfile` when the program (or, for `startfile`, the file) is not a
 literal. Run-time values passed only as arguments to a fixed program are not
 flagged.
+Neither is a program picked from an UPPER_CASE mapping (`TOOLS[name]`).
 
 ## Why is this bad
 Whoever controls the path decides which binary runs (CWE-78).
@@ -28,7 +29,7 @@ subprocess.run(["/usr/bin/convert", source, target], check=True)
 """
 import ast
 
-from ..context import FileContext, argument, is_constant, is_string_building
+from ..context import FileContext, argument, is_constant, is_table_lookup, is_string_building
 from ..model import Confidence, Severity
 from ..rule import Rule
 
@@ -55,7 +56,7 @@ class OsSpawn(Rule):
         name = ctx.qualname(node.func) or ""
         position, keyword = _PROGRAM[name]
         program = argument(node, position, keyword)
-        if program is None or is_constant(program):
+        if program is None or is_constant(program) or is_table_lookup(program):
             return
         ctx.report(self, node, f"{name}() starts a program chosen at run time",
                    confidence=Confidence.HIGH if is_string_building(program) else Confidence.MEDIUM)

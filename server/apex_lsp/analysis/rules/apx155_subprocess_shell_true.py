@@ -3,8 +3,8 @@
 ## What it does
 Flags `subprocess.Popen`, `run`, `call`, `check_call` and `check_output`
 called with `shell=True`. A command built from non-literal parts is high
-severity; a constant command is low severity, because only the author chose
-it. A `shell=` value that is not a literal is reported with low confidence.
+severity; a constant command, or one whose values are all quoted with
+`shlex.quote`, is low severity. A `shell=` value that is not a literal is reported with low confidence.
 
 ## Why is this bad
 With `shell=True` the command string is parsed by `/bin/sh` (or `cmd.exe`).
@@ -30,9 +30,23 @@ If a shell feature is really needed, quote every value with `shlex.quote`.
 """
 import ast
 
-from ..context import FileContext, argument, is_constant, is_false, is_string_building, keyword
+from ..context import (FileContext, argument, callee_name, interpolated_values, is_constant,
+                       is_false, is_string_building, is_table_lookup, keyword)
 from ..model import Confidence, Severity
 from ..rule import Rule
+
+#: Calls that make a value safe inside a shell command line.
+_SHELL_SAFE_CALLS = frozenset({"quote", "int", "float", "len"})
+
+
+def shell_quoted(command: ast.expr | None) -> bool:
+    """A command built only from literals and shell-quoted values
+    (``"ls " + shlex.quote(path)``), or allow-list lookups (``TOOLS[name]``)."""
+    values = interpolated_values(command)
+    return is_string_building(command) and bool(values) and all(
+        isinstance(v, ast.Constant) or callee_name(v) in _SHELL_SAFE_CALLS or is_table_lookup(v)
+        for v in values)
+
 
 SUBPROCESS_FUNCTIONS = frozenset({"subprocess.Popen", "subprocess.run", "subprocess.call",
                                   "subprocess.check_call", "subprocess.check_output"})
@@ -55,7 +69,7 @@ class SubprocessShellTrue(Rule):
             return
         command = argument(node, 0, "args")
         shell_certain = isinstance(shell, ast.Constant)
-        if command is not None and is_constant(command):
+        if command is not None and (is_constant(command) or shell_quoted(command)):
             ctx.report(self, node, "subprocess call with shell=True; prefer an argument list",
                        severity=Severity.LOW,
                        confidence=Confidence.HIGH if shell_certain else Confidence.LOW)

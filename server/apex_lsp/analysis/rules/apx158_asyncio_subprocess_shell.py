@@ -29,6 +29,7 @@ import ast
 from ..context import FileContext, argument, is_constant, is_string_building
 from ..model import Confidence, Severity
 from ..rule import Rule
+from .apx155_subprocess_shell_true import shell_quoted
 
 
 class AsyncioSubprocessShell(Rule):
@@ -50,7 +51,7 @@ class AsyncioSubprocessShell(Rule):
         command = argument(node, 1, "cmd") if is_loop_method else argument(node, 0, "cmd")
         if command is None:
             return
-        if is_constant(command):
+        if is_constant(command) or shell_quoted(command):
             ctx.report(self, node, "subprocess started through the shell; prefer "
                                    "create_subprocess_exec", severity=Severity.LOW)
             return

@@ -4,6 +4,7 @@
 Flags `pty.spawn(argv)` when the program is not a literal: a computed string,
 or a list whose first element is not a literal. `pty.spawn("/bin/bash")` is
 not flagged.
+Neither is a program picked from an UPPER_CASE mapping (`ALLOWED[choice]`).
 
 ## Why is this bad
 `pty.spawn` runs the program attached to a pseudo-terminal and wires it to
@@ -28,7 +29,7 @@ pty.spawn(ALLOWED[choice])
 """
 import ast
 
-from ..context import FileContext, argument, is_constant, is_string_building
+from ..context import FileContext, argument, is_constant, is_table_lookup, is_string_building
 from ..model import Confidence, Severity
 from ..rule import Rule
 
@@ -45,10 +46,10 @@ class PtySpawn(Rule):
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         argv = argument(node, 0, "argv")
-        if argv is None or is_constant(argv):
+        if argv is None or is_constant(argv) or is_table_lookup(argv):
             return
         if isinstance(argv, (ast.List, ast.Tuple)):
-            if not argv.elts or is_constant(argv.elts[0]):
+            if not argv.elts or is_constant(argv.elts[0]) or is_table_lookup(argv.elts[0]):
                 return
             argv = argv.elts[0]
         ctx.report(self, node, "pty.spawn() runs a program chosen at run time",

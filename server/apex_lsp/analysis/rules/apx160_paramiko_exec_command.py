@@ -3,7 +3,8 @@
 ## What it does
 Flags `exec_command(command)` calls (paramiko's `SSHClient.exec_command` and
 `Channel.exec_command`, matched on any receiver) whose command is not a
-literal.
+literal. Commands whose interpolated values are all quoted with
+`shlex.quote` are not flagged.
 
 ## Why is this bad
 The remote side runs the command through the login shell of the SSH user, so
@@ -32,6 +33,7 @@ import ast
 from ..context import FileContext, argument, is_constant, is_string_building
 from ..model import Confidence, Severity
 from ..rule import Rule
+from .apx155_subprocess_shell_true import shell_quoted
 
 
 class ParamikoExecCommand(Rule):
@@ -47,7 +49,7 @@ class ParamikoExecCommand(Rule):
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         command = argument(node, 0, "command")
-        if command is None or is_constant(command):
+        if command is None or is_constant(command) or shell_quoted(command):
             return
         # shlex.quote(...) or a call we cannot see into: still a finding, but less certain.
         ctx.report(self, node, "remote command built at run time runs through the remote "

@@ -10,11 +10,13 @@ so a "data file" can come straight from the network.
 
 ## Example
 ```python
+import pandas as pd
 frame = pd.read_pickle(f"https://example.com/{dataset}.pkl")
 ```
 
 ## Use instead
 ```python
+import pandas as pd
 frame = pd.read_parquet(path)   # or read_csv / read_feather
 ```
 

@@ -12,12 +12,14 @@ code (CWE-502). NumPy turned the default off in 1.16.3 for this reason
 
 ## Example
 ```python
+import numpy as np
 features = np.load(uploaded, allow_pickle=True)
 ```
 
 ## Use instead
 Store numeric arrays only, and load them without pickle:
 ```python
+import numpy as np
 features = np.load(uploaded)
 ```
 

@@ -12,12 +12,14 @@ else runs their code (CWE-502).
 
 ## Example
 ```python
+from ruamel.yaml import YAML
 yaml = YAML(typ="unsafe")
 config = yaml.load(upload)
 ```
 
 ## Use instead
 ```python
+from ruamel.yaml import YAML
 yaml = YAML(typ="safe")
 config = yaml.load(upload)
 ```

@@ -13,12 +13,14 @@ send a pickle that runs code in the listener (CWE-502, CWE-306).
 
 ## Example
 ```python
+from multiprocessing.connection import Listener
 listener = Listener(("0.0.0.0", 6000))
 message = listener.accept().recv()
 ```
 
 ## Use instead
 ```python
+from multiprocessing.connection import Listener
 listener = Listener(("127.0.0.1", 6000), authkey=secrets_from_config)
 ```
 

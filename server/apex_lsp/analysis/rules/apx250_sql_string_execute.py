@@ -41,7 +41,8 @@ set, or compose them with `psycopg.sql.Identifier`.
 import ast
 import re
 
-from ..context import FileContext, argument, is_string_building, string_parts
+from ..context import (FileContext, argument, callee_name, interpolated_values,
+                       is_string_building, string_parts)
 from ..model import Confidence, Severity
 from ..rule import Rule
 
@@ -68,42 +69,8 @@ def is_built_sql(node: ast.AST | None) -> bool:
             and not all(_safe_value(v) for v in interpolated_values(node)))
 
 
-def interpolated_values(node: ast.AST) -> list[ast.expr]:
-    """The non-literal values spliced into a built string (one level, no walk)."""
-    if isinstance(node, ast.JoinedStr):
-        return [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-        right = node.right
-        if isinstance(right, (ast.Tuple, ast.List)):
-            return list(right.elts)
-        if isinstance(right, ast.Dict):
-            return list(right.values)
-        return [right]
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        values: list[ast.expr] = []
-        pending: list[ast.expr] = [node]
-        while pending and len(values) < 32:
-            item = pending.pop()
-            if isinstance(item, ast.BinOp) and isinstance(item.op, (ast.Add, ast.Mod)):
-                pending.extend((item.right, item.left))
-            elif isinstance(item, ast.JoinedStr):
-                values.extend(v.value for v in item.values if isinstance(v, ast.FormattedValue))
-            elif not isinstance(item, ast.Constant):
-                values.append(item)
-        return values
-    if isinstance(node, ast.Call):
-        return list(node.args) + [kw.value for kw in node.keywords]
-    return []
-
-
 def _safe_value(node: ast.expr) -> bool:
-    if isinstance(node, ast.Constant):
-        return True
-    if isinstance(node, ast.Call):
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        return name in _SAFE_VALUE_CALLS
-    return False
+    return isinstance(node, ast.Constant) or callee_name(node) in _SAFE_VALUE_CALLS
 
 
 class SqlStringExecute(Rule):

@@ -12,11 +12,13 @@ bound by the driver.
 
 ## Example
 ```python
+from django.db.models.expressions import RawSQL
 queryset.annotate(val=RawSQL(f"SELECT col FROM other WHERE id = {other_id}", ()))
 ```
 
 ## Use instead
 ```python
+from django.db.models.expressions import RawSQL
 queryset.annotate(val=RawSQL("SELECT col FROM other WHERE id = %s", (other_id,)))
 ```
 

@@ -11,11 +11,13 @@ SQL (CWE-89) instead of being bound, which is what `:name` placeholders do.
 
 ## Example
 ```python
+from sqlalchemy import text
 session.execute(text(f"SELECT * FROM users WHERE email = '{email}'"))
 ```
 
 ## Use instead
 ```python
+from sqlalchemy import text
 session.execute(text("SELECT * FROM users WHERE email = :email"), {"email": email})
 ```
 

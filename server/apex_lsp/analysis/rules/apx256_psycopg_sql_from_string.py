@@ -12,11 +12,13 @@ provide (CWE-89).
 
 ## Example
 ```python
+from psycopg import sql
 query = sql.SQL(f"SELECT * FROM {table} WHERE id = {row_id}")
 ```
 
 ## Use instead
 ```python
+from psycopg import sql
 query = sql.SQL("SELECT * FROM {} WHERE id = %s").format(sql.Identifier(table))
 cursor.execute(query, (row_id,))
 ```

@@ -16,12 +16,14 @@ victim's browser (CWE-79).
 
 ## Example
 ```python
+from markupsafe import Markup
 greeting = Markup(f"<b>Hello {user.name}</b>")
 ```
 
 ## Use instead
 Let `Markup` escape the values through its own formatting:
 ```python
+from markupsafe import Markup
 greeting = Markup("<b>Hello {}</b>").format(user.name)
 # or
 greeting = Markup("<b>Hello %s</b>") % user.name

@@ -14,11 +14,13 @@ or HTML built from it, as safe is a stored or reflected XSS (CWE-79).
 
 ## Example
 ```python
+from django.utils.safestring import mark_safe
 return mark_safe(f"<a href='{url}'>{title}</a>")
 ```
 
 ## Use instead
 ```python
+from django.utils.safestring import mark_safe
 from django.utils.html import format_html
 return format_html("<a href='{}'>{}</a>", url, title)
 ```

@@ -14,11 +14,13 @@ skip escaping.
 
 ## Example
 ```python
+from flask import render_template_string
 return render_template_string(f"<h1>Hello {name}</h1>")
 ```
 
 ## Use instead
 ```python
+from flask import render_template_string
 return render_template_string("<h1>Hello {{ name }}</h1>", name=name)
 ```
 

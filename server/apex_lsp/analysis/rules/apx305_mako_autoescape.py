@@ -11,11 +11,13 @@ expression then needs a `| h` filter, and one forgotten filter is an XSS.
 
 ## Example
 ```python
+from mako.lookup import TemplateLookup
 lookup = TemplateLookup(directories=["templates"])
 ```
 
 ## Use instead
 ```python
+from mako.lookup import TemplateLookup
 lookup = TemplateLookup(directories=["templates"], default_filters=["h"])
 ```
 

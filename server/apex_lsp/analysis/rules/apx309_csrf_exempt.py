@@ -13,6 +13,7 @@ comment so reviewers see it was deliberate.
 
 ## Example
 ```python
+from django.views.decorators.csrf import csrf_exempt
 @csrf_exempt
 def transfer(request):
     ...

@@ -15,11 +15,13 @@ Templates escape by default; hand-built HTML does not.
 
 ## Example
 ```python
+from django.http import HttpResponse
 return HttpResponse(f"<h1>Results for {query}</h1>")
 ```
 
 ## Use instead
 ```python
+from django.http import HttpResponse
 return render(request, "results.html", {"query": query})
 # or
 return HttpResponse(format_html("<h1>Results for {}</h1>", query))

@@ -12,11 +12,13 @@ arguments for this reason.
 
 ## Example
 ```python
+from django.utils.html import format_html
 format_html(f"<a href='{url}'>{label}</a>")
 ```
 
 ## Use instead
 ```python
+from django.utils.html import format_html
 format_html("<a href='{}'>{}</a>", url, label)
 ```
 
