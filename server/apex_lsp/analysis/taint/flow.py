@@ -14,6 +14,7 @@ import ast
 import re
 import sys
 
+from ..statements import statement_lines
 from . import tables
 from .facts import CallSite, Flow, FunctionFacts, SinkHit, Verdict
 from .frameworks import HandlerInfo
@@ -346,7 +347,6 @@ class FunctionFlow:
                                     self.stmt_lines()), taint, node)
 
     def stmt_lines(self) -> tuple[int, int]:
-        from ..statements import statement_lines
         return statement_lines(self.stmt) if self.stmt is not None else (0, 0)
 
     # -- refinement (sanitizing guards) ---------------------------------------
@@ -562,7 +562,7 @@ class FunctionFlow:
 
         # sources
         if qual is not None:
-            source = spec.source_calls.get(qual)
+            source = spec.source_calls.get(qual) or spec.source_attributes.get(qual)
             if source is not None and (source.receiver is None):
                 taint = self.source(source.label, source.families, node)
                 if node.args and _secret_key(node.args[0], spec):

@@ -10,7 +10,7 @@ finding is reported, with the whole path as its steps.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Location, PathStep
 from .facts import FunctionFacts, ModuleFacts
@@ -55,8 +55,20 @@ class RawFinding:
         return any(s.location.path != self.path for s in self.steps)
 
 
-def _materialize(path: str, steps) -> tuple[PathStep, ...]:
-    return tuple(PathStep(Location(path, s[0], s[1], s[2], s[3]), s[4]) for s in steps)
+# While linking, a path is a tuple of segments (file, raw steps): concatenating them is
+# cheap, and PathSteps are built only for the paths that end in a finding.
+def _segment(path: str, steps) -> tuple:
+    return ((path, steps),)
+
+
+def _flatten(segments: tuple) -> tuple[PathStep, ...]:
+    out = []
+    for path, steps in segments:
+        for s in steps:
+            out.append(PathStep(Location(path, s[0], s[1], s[2], s[3]), s[4]))
+    if len(out) > MAX_PATH:
+        out = out[:MAX_PATH // 2] + out[-MAX_PATH // 2:]
+    return tuple(out)
 
 
 def _cap(path: tuple) -> tuple:
@@ -114,6 +126,8 @@ class Linker:
 
     # -- one function -----------------------------------------------------
     def _link(self, module: ModuleFacts, facts: FunctionFacts):
+        if not facts.flows:
+            return Resolved(facts.params), [], set()
         path = module.path
         used: set = set()
         callees: list = []
@@ -158,7 +172,7 @@ class Linker:
                 fkey = (span, kind)
                 current = findings.get(fkey)
                 if current is None or len(steps) < len(current.steps):
-                    findings[fkey] = RawFinding(kind, path, span, stmt_lines, _cap(steps),
+                    findings[fkey] = RawFinding(kind, path, span, stmt_lines, steps,
                                                 origin[1], sink, confidence, via)
             elif origin[0] == "p":
                 skey = (origin[1], kind)
@@ -185,12 +199,14 @@ class Linker:
                 for origin, (steps, cleared) in site_args[index].get(param, {}).items():
                     reach_sink(origin, steps + cpath, cleared, kind, site.span, site.stmt_lines,
                                sink, confidence, (callee_name,) + via)
+        for key, raw in findings.items():
+            findings[key] = replace(raw, steps=_flatten(raw.steps))
         summary.param_return = {k: v[0] for k, v in summary.param_return.items()}
         summary.source_return = {k: v[0] for k, v in summary.source_return.items()}
         return summary, list(findings.values()), used
 
     def _resolve(self, path: str, flow, results: dict) -> dict:
-        steps = _materialize(path, flow.steps)
+        steps = _segment(path, flow.steps)
         origin = flow.origin
         if origin[0] == "c":
             out = {}
@@ -219,18 +235,18 @@ class Linker:
     def _site_result(self, path, site, callee, by_param) -> dict:
         out: dict = {}
         if callee is None:
-            back = PathStep(Location(path, *site.span), f"through `{site.name}()`")
+            back = _segment(path, (site.span + (f"through `{site.name}()`",),))
             for slot in by_param.values():
                 for origin, (steps, cleared) in slot.items():
-                    _merge_atom(out, origin, _cap(steps + (back,)), cleared)
+                    _merge_atom(out, origin, _cap(steps + back), cleared)
             return out
         resolved, _ = callee
-        back = PathStep(Location(path, *site.span), f"returned from `{site.name}()`")
+        back = _segment(path, (site.span + (f"returned from `{site.name}()`",),))
         for (param, cleared_inside), cpath in resolved.param_return.items():
             for origin, (steps, cleared) in by_param.get(param, {}).items():
-                _merge_atom(out, origin, _cap(steps + cpath + (back,)), cleared | cleared_inside)
+                _merge_atom(out, origin, _cap(steps + cpath + back), cleared | cleared_inside)
         for (origin, cleared), spath in resolved.source_return.items():
-            _merge_atom(out, origin, _cap(spath + (back,)), cleared)
+            _merge_atom(out, origin, _cap(spath + back), cleared)
         return out
 
     def all_findings(self) -> list[RawFinding]:

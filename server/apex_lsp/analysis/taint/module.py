@@ -99,7 +99,7 @@ class ModuleScope:
 
     def environment_digest(self) -> str:
         """Everything outside a function's text that its facts depend on."""
-        text = repr((self.spec.fingerprint(), self.name, self.is_package,
+        text = repr((self.spec.fingerprint, self.name, self.is_package,
                      sorted(self.aliases.items()), sorted(self.function_nodes),
                      sorted(self.classes),
                      sorted((k, sorted(v)) for k, v in self.globals.items())))
@@ -177,6 +177,11 @@ def analyze_module(tree: ast.Module, source: str, path: str, aliases: dict[str, 
                        hashlib.blake2b(source.encode(), digest_size=16).hexdigest())
 
 
+_NESTING = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For,
+                      ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match}
+                     | ({ast.TryStar} if hasattr(ast, "TryStar") else set()))
+
+
 def collect_aliases(tree: ast.Module) -> dict[str, str]:
     """Import aliases of a module (top level and inside functions), like FileContext's."""
     aliases: dict[str, str] = {}
@@ -197,9 +202,9 @@ def collect_aliases(tree: ast.Module) -> dict[str, str]:
                 if alias.name != "*":
                     aliases[alias.asname or alias.name] = \
                         f"{dots}{node.module}.{alias.name}" if node.module else dots + alias.name
-        elif isinstance(node, ast.stmt):
+        elif cls in _NESTING:
             for field in ("body", "orelse", "finalbody", "handlers", "cases"):
                 stack.extend(getattr(node, field, ()))
-        elif isinstance(node, (ast.excepthandler, ast.match_case)):
+        elif cls is ast.ExceptHandler or cls is ast.match_case:
             stack.extend(node.body)
     return aliases

@@ -13,12 +13,14 @@ from .taint_pass import taint_pass_for
 class TaintRule(Rule):
     """A rule reported by the taint pass, not by node dispatch.
 
-    ``calls``/``methods`` declare the kind's sink calls (so the catalogue shows
-    what the rule looks at); the findings come from ``file_pass``, which the
-    Analyzer adds once whenever any taint rule is selected.
+    ``calls`` declares the kind's qualified sink calls (so the catalogue shows
+    what the rule looks at; the dispatched ``check_call`` does nothing), and
+    ``method_sinks`` the method names; the findings come from ``file_pass``,
+    which the Analyzer adds once whenever any taint rule is selected.
     """
 
     kind: ClassVar[str]
+    method_sinks: ClassVar[frozenset[str]] = frozenset()
     category = "taint"
     severity = Severity.CRITICAL
     confidence = Confidence.HIGH
@@ -29,5 +31,7 @@ class TaintRule(Rule):
         kind = KINDS[cls.kind]
         cls.id = kind.rule_id
         names = [name for name, sink in SINKS.items() if sink.kind == cls.kind]
+        # Only qualified names: method sinks (`.execute`, `.get` on sessions) are matched by
+        # the pass itself, and dispatching every `.get()` call to a no-op would cost time.
         cls.calls = frozenset(n for n in names if not n.startswith("."))
-        cls.methods = frozenset(n[1:] for n in names if n.startswith("."))
+        cls.method_sinks = frozenset(n[1:] for n in names if n.startswith("."))

@@ -23,6 +23,7 @@ class TaintSpec:
     def method_sink(self, method: str) -> Sink | None:
         return self.sinks.get("." + method)
 
+    @functools.cached_property
     def fingerprint(self) -> str:
         """Changes whenever the tables change, so cached summaries are not reused."""
         import hashlib

@@ -1,0 +1,244 @@
+"""The data-flow engine: how taint moves through Python constructs and functions."""
+import pytest
+
+from .helpers import analyze, check
+
+CONSTRUCTS = {
+    "assignment chain and augmented assignment": """
+        import os, sys
+        a = sys.argv[1]
+        b = a
+        c = "ls "
+        c += b
+        os.system(c)  # expect: APX801
+        b = "constant"
+        os.system(b)
+    """,
+    "tuple unpacking": """
+        import os, sys
+        x, y = sys.argv[1], "safe"
+        os.system(x)  # expect: APX801
+        os.system(y)
+        first, *rest = sys.argv
+        os.system(rest[0])  # expect: APX801
+    """,
+    "with ... as": """
+        import os, sys
+        with open("f") as handle, sys.stdin as stream:
+            os.system(stream.read())  # expect: APX801
+            os.system(handle.read())
+    """,
+    "loops": """
+        import os, sys
+        for arg in sys.argv:
+            os.system(arg)  # expect: APX801
+        cmd = ""
+        i = 0
+        while i < 3:
+            os.system(cmd)  # expect: APX801
+            cmd = sys.argv[i]
+            i += 1
+    """,
+    "comprehensions": """
+        import os, sys
+        cmds = [a.strip() for a in sys.argv if a]
+        os.system(cmds[0])  # expect: APX801
+        table = {k: v for k, v in os.environ.items()}
+        os.system(table["X"])  # expect: APX801
+        os.system(" ".join(str(len(a)) for a in sys.argv))
+    """,
+    "string building": """
+        import os, sys
+        v = sys.argv[1]
+        os.system(f"ls {v}")  # expect: APX801
+        os.system("ls %s" % v)  # expect: APX801
+        os.system("ls %(v)s" % {"v": v})  # expect: APX801
+        os.system("ls " + v)  # expect: APX801
+        os.system("ls {}".format(v))  # expect: APX801
+        os.system(" ".join(["ls", v]))  # expect: APX801
+        os.system(f"ls {len(v)}")
+    """,
+    "containers, items and attributes": """
+        import os, sys
+
+        class Config:
+            pass
+
+        cfg = Config()
+        cfg.command = sys.argv[1]
+        cfg.safe = "ls"
+        os.system(cfg.command)  # expect: APX801
+        os.system(cfg.safe)
+        items = []
+        items.append(sys.argv[1])
+        os.system(items[0])  # expect: APX801
+        opts = {}
+        opts["c"] = sys.argv[1]
+        os.system(opts["c"])  # expect: APX801
+    """,
+    "branches merge conservatively": """
+        import os, sys, shlex
+        if len(sys.argv) > 1:
+            cmd = sys.argv[1]
+        else:
+            cmd = "ls"
+        os.system(cmd)  # expect: APX801
+        if len(sys.argv) > 2:
+            arg = shlex.quote(sys.argv[2])
+        else:
+            arg = sys.argv[2]
+        os.system(arg)  # expect: APX801
+        if len(sys.argv) > 3:
+            ok = shlex.quote(sys.argv[3])
+        else:
+            ok = "x"
+        os.system(ok)
+    """,
+    "try/except and walrus": """
+        import os, sys
+        try:
+            value = sys.argv[1]
+        except IndexError:
+            value = "default"
+        os.system(value)  # expect: APX801
+        if (n := sys.argv[2]):
+            os.system(n)  # expect: APX801
+    """,
+    "match statement": """
+        import os, sys
+        match sys.argv[1:]:
+            case [name]:
+                os.system(name)  # expect: APX801
+            case _:
+                pass
+    """,
+    "module-level constants are not tainted": """
+        import os
+        CMD = "uptime"
+        def show():
+            os.system(CMD)
+    """,
+    "tainted globals reach functions": """
+        import os, sys
+        TARGET = sys.argv[1]
+        def go():
+            os.system(TARGET)  # expect: APX801
+    """,
+}
+
+FUNCTIONS = {
+    "parameter to sink, called with a source": """
+        import os, sys
+        def run(cmd):
+            os.system(cmd)
+        def main():
+            run(sys.argv[1])  # expect: APX801
+            run("ls")
+    """,
+    "source returned by a helper": """
+        import os, sys
+        def get():
+            return sys.argv[1]
+        def main():
+            os.system(get())  # expect: APX801
+    """,
+    "through a chain of helpers, keyword arguments": """
+        import os, sys
+        def quote(text):
+            return "'" + text + "'"
+        def build(prefix, arg):
+            return prefix + quote(arg)
+        def run(*, command):
+            os.system(command)
+        def main():
+            run(command=build("ls ", sys.argv[1]))  # expect: APX801
+            run(command=build("ls ", "x"))
+    """,
+    "sanitizing helper": """
+        import os, sys, shlex
+        def clean(text):
+            return shlex.quote(text)
+        def main():
+            os.system("ls " + clean(sys.argv[1]))
+    """,
+    "methods through self": """
+        import os, sys
+        class Runner:
+            def run(self, cmd):
+                os.system(cmd)
+            def main(self):
+                self.run(sys.argv[1])  # expect: APX801
+    """,
+    "nested function": """
+        import os, sys
+        def outer():
+            def inner(c):
+                os.system(c)
+            inner(sys.argv[1])  # expect: APX801
+    """,
+    "recursion terminates": """
+        import os, sys
+        def a(x, n):
+            if n:
+                return b(x, n - 1)
+            os.system(x)
+        def b(x, n):
+            return a(x, n)
+        def main():
+            a(sys.argv[1], 3)  # expect: APX801
+    """,
+    "argument order and unrelated parameters": """
+        import os, sys
+        def run(safe, cmd):
+            os.system(cmd)
+        def main():
+            run(sys.argv[1], "ls")
+            run("ls", sys.argv[1])  # expect: APX801
+    """,
+}
+
+
+@pytest.mark.parametrize("name", list(CONSTRUCTS))
+def test_construct(name):
+    check(CONSTRUCTS[name])
+
+
+@pytest.mark.parametrize("name", list(FUNCTIONS))
+def test_interprocedural(name):
+    check(FUNCTIONS[name])
+
+
+def test_path_lists_every_hop_in_order():
+    result = analyze("""
+        import os
+        from flask import Flask, request
+        app = Flask(__name__)
+
+        def run(cmd):
+            full = "sh -c " + cmd
+            os.system(full)
+
+        @app.route("/")
+        def index():
+            value = request.args["v"]
+            run(value)
+            return "ok"
+    """)
+    [finding] = [f for f in result.findings if f.rule == "APX801"]
+    assert finding.line == 13
+    hops = [(s.location.line, s.message) for s in finding.path_steps]
+    assert hops == [
+        (12, "source: Flask request.args"),
+        (12, "assigned to `value`"),
+        (13, "passed to `run()`"),
+        (6, "parameter `cmd` of `run()`"),
+        (7, "assigned to `full`"),
+        (8, "sink: os.system()"),
+    ]
+    assert "via `run()`" in finding.message
+
+
+@pytest.mark.parametrize("expr", ["x" + " + x" * 900, "str(" * 180 + "x" + ")" * 180])
+def test_deep_nesting_reports_or_says_why(expr):
+    result = analyze(f"import os, sys\nx = sys.argv[1]\nos.system({expr})\n")
+    assert result.error is not None or any(f.rule == "APX801" for f in result.findings)
