@@ -97,3 +97,25 @@ def test_inputs_are_not_modified(project):
 ])
 def test_source_label(given, expected):
     assert source_label(given) == expected
+
+
+def test_each_project_gets_its_own_policy(tmp_path):
+    from apex_lsp.analysis.policy_filter import apply_project_policies
+    from apex_lsp.analysis.projects import ProjectResolver
+    from apex_lsp.analysis.registry import all_rules
+
+    code = "import requests\nrequests.get(url, timeout=5)\n"
+    for name, mode in (("strict", "isolation"), ("loose", "development")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pyproject.toml").write_text(f'[tool.apex]\nmode = "{mode}"\n')
+        (tmp_path / name / "app.py").write_text(code)
+    analyzer = Analyzer([r for r in all_rules() if r.id in CAPABILITY_RULES])
+    findings = []
+    for name in ("strict", "loose"):
+        path = str(tmp_path / name / "app.py")
+        findings += analyzer.analyze_file(path).findings
+    resolver = ProjectResolver()
+    judged = apply_project_policies(findings, resolver.for_path)
+    assert [(f.path.split("/")[-2], f.rule, f.severity) for f in judged] == \
+        [("strict", "APX901", Severity.HIGH)]
+    assert "denied in isolation mode" in judged[0].message

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from apex_policy.capabilities import CAPABILITIES
 
@@ -68,6 +68,33 @@ def apply_policy(findings: Iterable[Finding], policy: Any, *,
         extra.append(dataclasses.replace(use, message=f"{use.message} {verdict}",
                                          severity=severity))
     out = kept + extra
+    out.sort(key=Finding.sort_key)
+    return out
+
+
+def apply_project_policies(findings: Iterable[Finding],
+                           project_for: Callable[[str], Any]) -> list[Finding]:
+    """``apply_policy`` for findings from many projects (``apex check`` over a tree).
+
+    ``project_for(path)`` returns the project governing a file: an object with
+    ``loaded`` (what ``apex_policy.load_settings`` returned) and optionally
+    ``selection.min_severity``, which is applied again after the verdicts since a
+    verdict changes a finding's severity.
+    """
+    groups: dict[int, tuple[Any, list[Finding]]] = {}
+    for finding in findings:
+        project = project_for(finding.path)
+        groups.setdefault(id(project), (project, []))[1].append(finding)
+    out: list[Finding] = []
+    for project, items in groups.values():
+        loaded = getattr(project, "loaded", None)
+        policy = getattr(getattr(loaded, "settings", None), "policy", None)
+        if policy is None:
+            out.extend(f for f in items if not _is_use(f))
+            continue
+        judged = apply_policy(items, policy, source=getattr(loaded, "source", None))
+        floor = getattr(getattr(project, "selection", None), "min_severity", None)
+        out.extend(f for f in judged if floor is None or f.severity >= floor)
     out.sort(key=Finding.sort_key)
     return out
 

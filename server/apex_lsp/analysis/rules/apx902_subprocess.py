@@ -4,7 +4,7 @@
 Starts programs or forks: subprocess, os.system/popen, the os.exec*/spawn* families, pty, multiprocessing and asyncio subprocesses.
 
 ## Why is this bad
-Another program runs outside every check Apex makes in this interpreter: it can do anything the user can (CWE-78). Isolation mode denies it; hybrid mode audits it.
+Another program runs outside every check Apex makes in this interpreter: it can do anything the user can (CWE-668). Isolation mode denies it; hybrid mode audits it.
 
 The finding reports the use; the policy decides what it means. With
 `apex check --mode isolation` (or `mode` in `[tool.apex]`) a denied use is an
@@ -27,7 +27,7 @@ subprocess = { allow = ["git"] }
 
 ## References
 - docs/policy.md (capabilities and modes)
-- https://cwe.mitre.org/data/definitions/78.html
+- https://cwe.mitre.org/data/definitions/668.html
 """
 from .apx9_common import CapabilityUse, apis_doc
 
@@ -37,5 +37,5 @@ __doc__ += apis_doc("subprocess")
 class SubprocessStartUse(CapabilityUse):
     id = "APX902"
     name = "subprocess-start"
-    cwe = 78
+    cwe = 668
     capability = "subprocess"

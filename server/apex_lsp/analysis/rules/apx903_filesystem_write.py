@@ -4,7 +4,7 @@
 Flags `open` in a writing mode (`w`, `a`, `x`, `+`; an unknown mode counts as writing), `os.remove`/`rename`/`mkdir` and friends, `shutil` copies and removals, `tempfile` files, and pathlib's `write_text`/`write_bytes`/`unlink`/`mkdir`/`touch`.
 
 ## Why is this bad
-Writes can destroy data, plant code that runs later (a `.pth` file, a module on `sys.path`) or fill the disk (CWE-73). Isolation mode allows writes only under its scratch directory.
+Writes can destroy data, plant code that runs later (a `.pth` file, a module on `sys.path`) or fill the disk (CWE-284). Isolation mode allows writes only under its scratch directory.
 
 The finding reports the use; the policy decides what it means. With
 `apex check --mode isolation` (or `mode` in `[tool.apex]`) a denied use is an
@@ -27,7 +27,7 @@ filesystem_write = { allow = ["build/**"] }
 
 ## References
 - docs/policy.md (capabilities and modes)
-- https://cwe.mitre.org/data/definitions/73.html
+- https://cwe.mitre.org/data/definitions/284.html
 """
 from .apx9_common import CapabilityUse, apis_doc
 
@@ -37,5 +37,5 @@ __doc__ += apis_doc("filesystem_write")
 class FilesystemWriteUse(CapabilityUse):
     id = "APX903"
     name = "filesystem-write"
-    cwe = 73
+    cwe = 284
     capability = "filesystem_write"

@@ -4,7 +4,7 @@
 Flags `eval`, `exec`, `compile`, `runpy`, and `__import__`/`importlib.import_module` with a computed module name.
 
 ## Why is this bad
-Code that is built at run time cannot be checked before it runs (CWE-95). Isolation mode denies it; hybrid mode audits it. When APX101-APX104 also flag the call, the policy verdict is added to that finding instead of a second one.
+Code that is built at run time cannot be checked before it runs (CWE-913). Isolation mode denies it; hybrid mode audits it. When APX101-APX104 also flag the call, the policy verdict is added to that finding instead of a second one.
 
 The finding reports the use; the policy decides what it means. With
 `apex check --mode isolation` (or `mode` in `[tool.apex]`) a denied use is an
@@ -25,7 +25,7 @@ handler = HANDLERS[config["handler"]]
 
 ## References
 - docs/policy.md (capabilities and modes)
-- https://cwe.mitre.org/data/definitions/95.html
+- https://cwe.mitre.org/data/definitions/913.html
 """
 from .apx9_common import CapabilityUse, apis_doc
 
@@ -35,5 +35,5 @@ __doc__ += apis_doc("dynamic_code")
 class DynamicCodeUse(CapabilityUse):
     id = "APX905"
     name = "dynamic-code"
-    cwe = 95
+    cwe = 913
     capability = "dynamic_code"

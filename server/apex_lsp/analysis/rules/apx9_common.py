@@ -2,8 +2,12 @@
 
 Each capability rule reports every use of one policy capability, found through
 the table in ``apex_policy.detection``. The findings are facts ("this calls
-requests.get, which uses network"), reported at info level; the policy turns
+requests.get, which uses network"); the policy turns
 them into errors, notes or nothing (``apex_lsp.analysis.policy_filter``).
+Consumers that run these rules must pass the findings through ``apply_policy``.
+Their CWEs are the broad classes (668, 913, ...) rather than the injection
+weaknesses, so the taint engine's reconciliation of pattern findings leaves
+these facts alone.
 """
 from __future__ import annotations
 
@@ -27,7 +31,10 @@ class CapabilityUse(Rule):
     """Base class: set ``id``, ``name``, ``cwe`` and ``capability``; the table does the rest."""
 
     category = "capability"
-    severity = Severity.INFO
+    #: The verdict's severity is the policy's: high when denied, info when audited
+    #: (allowed uses are dropped). High here keeps a denial above any minimum
+    #: severity until the policy has judged it.
+    severity = Severity.HIGH
     confidence = Confidence.HIGH
     #: Off until every consumer passes findings through ``apply_policy``: without the
     #: policy these facts are noise. Select them with ``extend-select = ["APX9"]``.
