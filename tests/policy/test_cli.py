@@ -76,3 +76,13 @@ def test_audit_verify_exit_codes(tmp_path):
     assert apex("audit", "verify", "missing.jsonl", cwd=tmp_path).returncode == 2
     shown = apex("audit", "show", "audit.jsonl", cwd=tmp_path)
     assert shown.returncode == 0 and "state_edit 0 -> allowed" in shown.stdout
+
+
+def test_policy_schema(tmp_path):
+    out = apex("policy", "schema", cwd=tmp_path)
+    assert out.returncode == 0
+    schema = json.loads(out.stdout)
+    assert schema["properties"]["mode"]["enum"] == ["isolation", "development", "hybrid"]
+    flat = json.loads(apex("policy", "schema", "--flat", cwd=tmp_path).stdout)
+    assert {"key": "min-severity"}.items() <= next(e for e in flat
+                                                   if e["key"] == "min-severity").items()

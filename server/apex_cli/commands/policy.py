@@ -31,6 +31,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "status is 2 when there is any.")
     check.add_argument("file", nargs="?", metavar="FILE")
     check.set_defaults(func=run_check)
+    schema = actions.add_parser(
+        "schema", help="print the JSON Schema of [tool.apex]",
+        description="Print the JSON Schema of the [tool.apex] table (also what editor "
+                    "settings accept), generated from the policy model. With --flat, one "
+                    "entry per key with its description, scope and defaults.")
+    schema.add_argument("--flat", action="store_true", help="one entry per key")
+    schema.set_defaults(func=run_schema)
 
 
 def _shown(path: str | None, given: str | None = None) -> str:
@@ -121,4 +128,12 @@ def run_check(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_CONFIG
     print(f"{_shown(path, args.file)}: ok ({loaded.settings.mode} mode)")
+    return 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from apex_policy.schema import flat_settings, settings_schema
+
+    json.dump(flat_settings() if args.flat else settings_schema(), sys.stdout, indent=2)
+    print()
     return 0
