@@ -364,7 +364,7 @@ print the effective values.
 `[tool.apex]` table, generated from the same model (each property has a
 `description`, a `default` or per-mode defaults, and a VS Code `scope`);
 `flat_settings()` lists the keys one per entry for building an editor's
-settings contribution.
+settings contribution. `apex policy schema [--flat]` prints either as JSON.
 """
 
 
