@@ -296,7 +296,7 @@ class Session:
         except PolicyRefused as exc:
             raise RequestError(str(exc)) from None
         actor = getattr(self.policy.policy.audit, "actor", "")
-        self.audit = AuditTrail(self.policy.audit_path(args.audit_log), actor)
+        self.audit = AuditTrail(self.policy.audit_path(args.audit_log), actor, self.policy.mode)
 
     async def _connect_debugpy(self, host: str, port: int, token: str | None,
                                start_method: str, options: dict[str, Any]) -> None:
@@ -504,6 +504,9 @@ class Session:
         try:
             self.policy.check(operation)
         except PolicyRefused as exc:
+            if self.audit is not None:
+                self.audit.record(operation, outcome="denied", target=command,
+                                  session=self._program_name, reason=str(exc))
             raise RequestError(str(exc), error_id=2000) from None
 
     async def evaluate_request(self, request: Request) -> Any:
@@ -515,7 +518,8 @@ class Session:
     async def goto_request(self, request: Request) -> Any:
         self._gate("state_edit", "goto")
         if self.audit is not None:
-            self.audit.record("goto", session=self._program_name, arguments=request.arguments)
+            self.audit.record("state_edit", target="goto", session=self._program_name,
+                              arguments=request.arguments)
         return await self.forward(request)
 
     async def restartFrame_request(self, request: Request) -> Any:
@@ -558,9 +562,8 @@ class Session:
         if thread_id is not None:
             self._edit_threads[record.id] = thread_id
         if self.audit is not None:
-            self.audit.record("state_edit", edit=record.id, target=record.target,
-                              old=record.old, new=record.new, session=self._program_name,
-                              mode=self.policy.mode if self.policy else None)
+            self.audit.record("state_edit", target=record.target, edit=record.id,
+                              old=record.old, new=record.new, session=self._program_name)
         self._invalidate()
         self._event("apexStateEdit", record.to_wire())
         return {"value": record.new, "type": getattr(record, "type", None), "variablesReference": 0}
@@ -585,7 +588,7 @@ class Session:
         except EditFailed as exc:
             raise RequestError(f"cannot undo edit {record.id}: {exc}") from None
         if self.audit is not None:
-            self.audit.record("state_edit_undo", edit=record.id, target=record.target,
+            self.audit.record("state_edit", target=record.target, undo=record.id,
                               old=reply["old"], new=reply["new"], session=self._program_name)
         self._invalidate()
         return {"edit": record.to_wire(), "value": reply["new"]}

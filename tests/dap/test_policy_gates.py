@@ -25,7 +25,8 @@ def _stop(client, program, **launch):
 def test_isolation_denies_edits_and_repl_but_not_inspection(make_client, tmp_path):
     program = _project(tmp_path, "isolation")
     client = make_client()
-    tid, frame = _stop(client, program)
+    audit = tmp_path / "audit.jsonl"
+    tid, frame = _stop(client, program, auditLog=str(audit))
     ref = client.scopes(frame["id"])["Locals"]
     refused = client.request("setVariable", {"variablesReference": ref, "name": "x",
                                              "value": "1"}, ok=False)
@@ -41,6 +42,10 @@ def test_isolation_denies_edits_and_repl_but_not_inspection(make_client, tmp_pat
         assert "denied in isolation mode" in response["message"], request
     # reading is fine
     assert client.evaluate("x", frame["id"], context="hover")["body"]["result"] == "10"
+    import json
+    denied = [json.loads(line) for line in audit.read_text().splitlines()][1:]
+    assert denied[0]["operation"] == "state_edit" and denied[0]["outcome"] == "denied"
+    assert denied[0]["mode"] == "isolation"
     policy = client.request("apexPolicy")["body"]
     assert policy["mode"] == "isolation" and policy["debugOperations"]["state_edit"] is False
     client.request("disconnect", {"terminateDebuggee": True})

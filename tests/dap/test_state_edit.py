@@ -90,10 +90,13 @@ def test_edits_stick_across_step_and_continue(make_client, python, tmp_path):
     assert found["globals"] == {"G": 99, "has_local_G": False}
 
     # every edit is in the audit log with old and new values
-    records = [json.loads(line) for line in open(tmp_path / "audit.jsonl")]
-    edits = [r for r in records if r.get("event") == "state_edit"]
-    assert len(edits) == 8
-    assert {"old": "10", "new": "42"}.items() <= edits[0].items()
+    from apex_policy.audit import verify
+    assert verify(str(tmp_path / "audit.jsonl"))
+    records = [json.loads(line) for line in open(tmp_path / "audit.jsonl")][1:]
+    edits = [r for r in records if r.get("operation") == "state_edit"]
+    assert len(edits) == 8 and all(r["outcome"] == "allowed" for r in edits)
+    assert edits[0]["target"] == "local x"
+    assert {"old": "10", "new": "42"}.items() <= edits[0]["details"].items()
 
 
 def test_undo_and_list(make_client):

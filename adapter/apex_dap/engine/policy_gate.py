@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import getpass
-import hashlib
-import json
 import logging
 import os
-import time
 from typing import Any
 
 log = logging.getLogger("apex_dap.policy")
@@ -85,54 +82,24 @@ class SessionPolicy:
 
 
 class AuditTrail:
-    """Append-only, hash-chained JSON lines for every debug mutation.
+    """Every debug mutation (and refusal) of the session, in apex_policy's hash-chained log."""
 
-    Uses ``apex_policy.audit.AuditLog`` when it is available so every Apex component
-    writes one format; otherwise writes the same shape itself (``prev`` = SHA-256 of the
-    previous line).
-    """
-
-    def __init__(self, path: str | None, actor: str = ""):
+    def __init__(self, path: str | None, actor: str = "", mode: str | None = None):
         self.path = path
-        self.actor = actor or _login()
         self._log = None
-        if path is None:
-            return
-        try:
+        if path is not None:
             from apex_policy.audit import AuditLog
-            self._log = AuditLog(path)
-        except Exception:  # not available yet, or a different signature
-            self._log = None
+            self._log = AuditLog(path, actor=actor or None, mode=mode)
 
-    def record(self, event: str, **fields: Any) -> None:
-        if self.path is None:
+    def record(self, operation: str, *, outcome: str = "allowed", target: Any = None,
+               **details: Any) -> None:
+        if self._log is None:
             return
-        record = {"event": event, "component": "apex_dap", "actor": self.actor, **fields}
         try:
-            if self._log is not None and hasattr(self._log, "write"):
-                self._log.write(record)
-                return
-            self._append(record)
-        except Exception:
+            self._log.append(operation, outcome=outcome, target=target,
+                             details={"component": "apex_dap", **details})
+        except Exception:  # the audit log must never take the session down
             log.exception("audit write failed")
-
-    def _append(self, record: dict[str, Any]) -> None:
-        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-        prev = "0" * 64
-        try:
-            with open(self.path, "rb") as f:
-                f.seek(0, 2)
-                size = f.tell()
-                f.seek(max(0, size - 65536))
-                lines = f.read().splitlines()
-                if lines:
-                    prev = hashlib.sha256(lines[-1]).hexdigest()
-        except FileNotFoundError:
-            pass
-        line = json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                           "prev": prev, **record}, sort_keys=True, default=str)
-        with open(self.path, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
 
 
 def _login() -> str:
