@@ -1,0 +1,99 @@
+"""A tar archive extracted without an extraction filter.
+
+## What it does
+Flags `extractall()` and `extract()` on a tar archive without `filter=`
+(Python 3.12+, backported to 3.8.17+) and without an explicit `members=`
+selection. The archive is recognised when the receiver is a
+`tarfile.open(...)`/`TarFile(...)` call or a name that mentions "tar"
+(`tar`, `tarball`, `tf`); `extractall()` on an unknown receiver that is not
+obviously a zip file is flagged with low confidence.
+
+## Why is this bad
+Tar members can be named `../../etc/cron.d/x` or `/home/user/.bashrc`, or be
+symlinks and hard links pointing outside the target directory; without a
+filter, extraction writes wherever the archive says (CVE-2007-4559,
+CWE-22). Python 3.14 makes `filter="data"` the default; earlier versions do
+not filter at all.
+
+## Example
+```python
+import tarfile
+with tarfile.open(upload) as tar:
+    tar.extractall(destination)
+```
+
+## Use instead
+```python
+import tarfile
+with tarfile.open(upload) as tar:
+    tar.extractall(destination, filter="data")
+```
+
+## References
+- https://docs.python.org/3/library/tarfile.html#tarfile-extraction-filter
+- https://peps.python.org/pep-0706/
+"""
+import ast
+
+from ..context import FileContext, keyword
+from ..model import Confidence, Severity
+from ..rule import Rule
+
+_OPENERS = frozenset({"tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open",
+                      "tarfile.TarFile.gzopen", "tarfile.TarFile.bz2open",
+                      "tarfile.TarFile.xzopen"})
+_ZIP_OPENERS = frozenset({"zipfile.ZipFile", "zipfile.PyZipFile", "py7zr.SevenZipFile",
+                          "rarfile.RarFile"})
+_TAR_NAMES = frozenset({"tf", "tgz", "tarball", "tar_file", "tarf"})
+
+
+def archive_kind(receiver: ast.AST, ctx: FileContext) -> str | None:
+    """``"tar"``, ``"zip"`` or None (unknown) for the object ``extract*`` is called on."""
+    if isinstance(receiver, ast.Call):
+        qualname = ctx.qualname(receiver.func) or ""
+        if qualname in _OPENERS:
+            return "tar"
+        if qualname in _ZIP_OPENERS:
+            return "zip"
+        return None
+    name = receiver.id if isinstance(receiver, ast.Name) else \
+        receiver.attr if isinstance(receiver, ast.Attribute) else ""
+    lowered = name.lower()
+    if "zip" in lowered or "7z" in lowered or "rar" in lowered:
+        return "zip"
+    if "tar" in lowered or lowered in _TAR_NAMES:
+        return "tar"
+    return None
+
+
+class TarfileUnfilteredExtract(Rule):
+    id = "APX605"
+    name = "tarfile-unfiltered-extract"
+    category = "filesystem"
+    cwe = 22
+    severity = Severity.HIGH
+    confidence = Confidence.MEDIUM
+    capability = "filesystem_write"
+    bandit = ("B202",)
+    methods = frozenset({"extractall", "extract"})
+
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        if keyword(node, "filter") is not None or any(k.arg is None for k in node.keywords):
+            return
+        kind = archive_kind(node.func.value, ctx)
+        if kind == "zip":
+            return
+        method = node.func.attr
+        if method == "extractall":
+            if keyword(node, "members") is not None or len(node.args) >= 2:
+                return  # members chosen explicitly: assume they were checked
+            if kind is None:
+                if keyword(node, "pwd") is not None:
+                    return  # a zip password
+                ctx.report(self, node, "extractall() without filter=; if this is a tar archive, "
+                                       "pass filter='data'", confidence=Confidence.LOW)
+                return
+        elif kind is None:
+            return
+        ctx.report(self, node, f"tar {method}() without filter= can write outside the target "
+                               "directory; pass filter='data'")
