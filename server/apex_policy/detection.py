@@ -92,6 +92,9 @@ CALLS: Dict[str, Tuple[Entry, ...]] = {
         + _names("builtins.", "__import__", "computed-name")
         + _names("importlib.", "import_module __import__", "computed-name")
         + _names("runpy.", "run_path run_module")
+        + _names("importlib.util.", "spec_from_file_location")
+        + _names("importlib.machinery.", "SourceFileLoader SourcelessFileLoader")
+        + _names("code.", "interact InteractiveInterpreter InteractiveConsole")
     ),
     "native_code": (
         _names("ctypes.", "CDLL PyDLL WinDLL OleDLL LibraryLoader cast memmove memset "

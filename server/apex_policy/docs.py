@@ -237,7 +237,11 @@ scoped allow-list is shown in the message rather than evaluated.
 The harness builds `apex_policy.runtime.RuntimePolicy` from
 `Policy.to_runtime()` (a JSON-able dict) and asks `decide(capability, target)`
 → `allow` / `audit` / `deny` for each guarded event, with the target (a
-`host:port`, an executable, a path) matched against the scopes.
+`host:port`, an executable, a path) matched against the scopes. Path targets
+are resolved (symlinks included) before matching, so a link inside an allowed
+directory cannot carry a write outside it. Host names match only events that
+carry the name (name resolution, HTTP clients); a bare socket connection
+carries an address, so allow-list addresses or CIDR blocks when that matters.
 
 ## Debug operations and permissions
 
