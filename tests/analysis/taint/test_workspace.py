@@ -1,0 +1,169 @@
+"""Cross-file taint through the TaintWorkspace API, and incremental re-analysis."""
+import textwrap
+
+from apex_lsp.analysis.taint.workspace import TaintWorkspace, module_name_for
+
+HELPERS = """\
+import os
+
+
+def run(cmd):
+    os.system(cmd)
+
+
+def unrelated(x):
+    return x.upper()
+"""
+
+MID = """\
+from pkg.helpers import run
+
+
+def relay(value):
+    prefix = "sh -c "
+    run(prefix + value)
+"""
+
+APP = """\
+from flask import Flask, request
+
+from mid import relay
+
+app = Flask(__name__)
+
+
+@app.route("/go")
+def go():
+    relay(request.args["c"])
+    return "ok"
+"""
+
+
+def _project(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    files = {"pkg/helpers.py": HELPERS, "mid.py": MID, "app.py": APP}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return {name: str(tmp_path / name) for name in files}
+
+
+def test_module_names_follow_packages(tmp_path):
+    paths = _project(tmp_path)
+    assert module_name_for(paths["pkg/helpers.py"]) == ("pkg.helpers", False)
+    assert module_name_for(str(tmp_path / "pkg" / "__init__.py")) == ("pkg", True)
+    assert module_name_for(paths["app.py"]) == ("app", False)
+
+
+def test_finding_two_files_away_lists_each_hop(tmp_path):
+    paths = _project(tmp_path)
+    workspace = TaintWorkspace()
+    workspace.update_files(paths.values())
+    [finding] = workspace.findings()
+    assert (finding.path, finding.line, finding.rule) == (paths["app.py"], 10, "APX801")
+    hops = [(s.location.path, s.location.line, s.message) for s in finding.path_steps]
+    assert hops == [
+        (paths["app.py"], 10, "source: Flask request.args"),
+        (paths["app.py"], 10, "passed to `relay()`"),
+        (paths["mid.py"], 4, "parameter `value` of `relay()`"),
+        (paths["mid.py"], 6, "passed to `run()`"),
+        (paths["pkg/helpers.py"], 4, "parameter `cmd` of `run()`"),
+        (paths["pkg/helpers.py"], 5, "sink: os.system()"),
+    ]
+    assert "via `relay()` -> `run()`" in finding.message
+
+
+def test_relative_import_and_reexport(tmp_path):
+    paths = _project(tmp_path)
+    (tmp_path / "pkg" / "__init__.py").write_text("from .helpers import run\n")
+    (tmp_path / "pkg" / "views.py").write_text(textwrap.dedent("""\
+        import sys
+        from . import helpers
+        from pkg import run
+
+        def main():
+            helpers.run(sys.argv[1])
+            run(sys.argv[2])
+    """))
+    workspace = TaintWorkspace()
+    workspace.update_files(list(paths.values()) + [str(tmp_path / "pkg" / "__init__.py"),
+                                                   str(tmp_path / "pkg" / "views.py")])
+    lines = sorted(f.line for f in workspace.findings(paths=[str(tmp_path / "pkg" / "views.py")]))
+    assert lines == [6, 7]
+
+
+def test_edit_reanalyses_only_the_changed_function_and_dependents(tmp_path):
+    paths = _project(tmp_path)
+    workspace = TaintWorkspace()
+    workspace.update_files(paths.values())
+    assert len(workspace.findings()) == 1
+    unrelated_key = (paths["pkg/helpers.py"], "unrelated")
+
+    # Sanitize inside run(), and add a line above it (shifting every function).
+    edited = HELPERS.replace("import os\n", "import os\nimport shlex\n").replace(
+        "os.system(cmd)", "os.system(shlex.quote(cmd))")
+    workspace.update_source(paths["pkg/helpers.py"], edited)
+    # The module environment changed (a new import), so its functions were re-analysed;
+    # the other modules' facts were reused.
+    assert workspace.findings() == []
+
+    # A body-only edit re-analyses just that one function.
+    misses = workspace.cache.misses
+    again = edited.replace("os.system(shlex.quote(cmd))", "os.system(cmd)")
+    workspace.update_source(paths["pkg/helpers.py"], again)
+    assert workspace.cache.misses - misses == 1
+    assert workspace.changed == {paths["pkg/helpers.py"], paths["mid.py"], paths["app.py"]}
+    [finding] = workspace.findings()
+    assert finding.path_steps[-1].location.line == 6  # the sink moved down one line
+    # Editing only the unrelated function leaves the other summaries linked.
+    run_summary = workspace.linker.summaries[(paths["pkg/helpers.py"], "run")]
+    unrelated_summary = workspace.linker.summaries[unrelated_key]
+    workspace.update_source(paths["pkg/helpers.py"], again.replace("x.upper()", "x.lower()"))
+    # Same facts (the method name does not matter to data flow): nothing is relinked.
+    assert workspace.linker.summaries[unrelated_key] is unrelated_summary
+    workspace.update_source(paths["pkg/helpers.py"], again.replace("x.upper()", "x.upper() + '!'"))
+    assert workspace.linker.summaries.get((paths["pkg/helpers.py"], "run")) is run_summary
+    assert unrelated_key not in workspace.linker.summaries
+    assert len(workspace.findings()) == 1
+
+
+def test_unchanged_text_is_not_reanalysed(tmp_path):
+    paths = _project(tmp_path)
+    workspace = TaintWorkspace()
+    workspace.update_files(paths.values())
+    assert workspace.update_files(paths.values()) == set()
+
+
+def test_module_added_later_and_removed(tmp_path):
+    paths = _project(tmp_path)
+    workspace = TaintWorkspace()
+    workspace.update_files([paths["app.py"], paths["mid.py"]])
+    assert workspace.findings() == []  # pkg.helpers is not known yet
+    workspace.update_files([paths["pkg/helpers.py"]])
+    assert len(workspace.findings()) == 1
+    workspace.remove(paths["pkg/helpers.py"])
+    assert workspace.findings() == []
+
+
+def test_syntax_error_keeps_last_good_facts(tmp_path):
+    paths = _project(tmp_path)
+    workspace = TaintWorkspace()
+    workspace.update_files(paths.values())
+    assert workspace.update_source(paths["mid.py"], MID + "\ndef broken(:\n") is False
+    assert len(workspace.findings()) == 1
+
+
+def test_suppression_on_the_call_line(tmp_path):
+    paths = _project(tmp_path)
+    (tmp_path / "app.py").write_text(APP.replace(
+        'relay(request.args["c"])', 'relay(request.args["c"])  # apex: ignore[APX801]'))
+    workspace = TaintWorkspace()
+    workspace.update_files(paths.values())
+    assert workspace.findings() == []
+
+
+def test_rule_selection(tmp_path):
+    paths = _project(tmp_path)
+    workspace = TaintWorkspace(rule_ids=["APX800"])
+    workspace.update_files(paths.values())
+    assert workspace.findings() == []
