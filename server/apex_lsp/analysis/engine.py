@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import ast
+import functools
 import warnings
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
@@ -122,8 +124,10 @@ class Analyzer:
                 if text is None:
                     return None, first_error
             except (RecursionError, MemoryError, ValueError) as exc:
+                # The parser signals a too-deep nesting with RecursionError or an empty MemoryError.
                 message = ("too deeply nested to parse" if isinstance(exc, RecursionError)
-                           else f"cannot parse: {exc}")
+                           or (isinstance(exc, MemoryError) and not str(exc))
+                           else f"cannot parse: {type(exc).__name__}: {exc}")
                 return None, first_error or Finding(
                     path, 1, 1, 1, 1, SYNTAX_ERROR_ID, Severity.HIGH, Confidence.HIGH,
                     None, None, message)
@@ -200,6 +204,7 @@ class Analyzer:
         comments = suppress.scan(source)
         if not comments:
             return
+        lines = sorted(comments)
         kept: list[Finding] = []
         for finding in result.findings:
             start, end = finding.stmt_lines
@@ -207,10 +212,13 @@ class Analyzer:
                 start, end = finding.line, finding.end_line
             bandit_ids = self._bandit_ids.get(finding.rule, ())
             hit = None
-            for line in range(start, end + 1):
-                comment = comments.get(line)
-                if comment is not None and comment.matches(finding.rule, bandit_ids):
-                    hit = comment
+            # Comment lines inside the statement, found by bisection (statements can be long).
+            for index in range(bisect_left(lines, start), len(lines)):
+                line = lines[index]
+                if line > end:
+                    break
+                if comments[line].matches(finding.rule, bandit_ids):
+                    hit = comments[line]
                     break
             if hit is None or finding.rule == SYNTAX_ERROR_ID:
                 kept.append(finding)
@@ -218,12 +226,41 @@ class Analyzer:
                 hit.used.add(finding.rule)
                 result.suppressed += 1
         if self.report_unused_suppressions:
-            for comment in comments.values():
-                if not comment.used:
-                    kept.append(Finding(path, comment.line, 1, comment.line, 1,
-                                        UNUSED_SUPPRESSION_ID, Severity.INFO, Confidence.HIGH,
-                                        None, None, "unused suppression comment"))
+            for line in lines:
+                comment = comments[line]
+                stale = self._stale_ids(comment)
+                if stale is None:
+                    continue
+                what = f"unused suppression ({', '.join(stale)})" if stale else \
+                    "unused suppression: nothing is reported on this statement"
+                kept.append(Finding(path, comment.line, comment.column, comment.line,
+                                    comment.column, UNUSED_SUPPRESSION_ID, Severity.INFO,
+                                    Confidence.HIGH, None, None, what))
         result.findings = kept
+
+    def _stale_ids(self, comment: suppress.Suppression) -> list[str] | None:
+        """The ids of ``comment`` that suppressed nothing ([] for an unused bare one), or None.
+
+        An id of a known rule that is not selected in this run is not called stale:
+        another configuration may need it. Unknown ids are (they are typos)."""
+        if comment.ids is suppress.ALL:
+            return None if comment.used else []
+        used = set(comment.used)
+        for rule_id in comment.used:
+            used.update(self._bandit_ids.get(rule_id, ()))
+        selected = set(self.rule_ids) | {b for ids in self._bandit_ids.values() for b in ids}
+        known = _catalogue_ids()
+        stale = sorted(i for i in comment.ids - used if i in selected or i not in known)
+        return stale or None
+
+
+@functools.lru_cache(maxsize=1)
+def _catalogue_ids() -> frozenset[str]:
+    ids = set()
+    for rule in all_rules():
+        ids.add(rule.id)
+        ids.update(rule.bandit)
+    return frozenset(ids) | {SYNTAX_ERROR_ID, UNUSED_SUPPRESSION_ID}
 
 
 def _decode(data: bytes) -> str:

@@ -10,7 +10,9 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
-_CANDIDATE = re.compile(r"#.*?(?:apex\s*:\s*ignore|nosec)", re.IGNORECASE)
+# Only the directive text: a "#.*?" prefix here would be quadratic on long lines of '#'.
+_CANDIDATE = re.compile(r"apex\s*:\s*ignore|nosec", re.IGNORECASE)
+_COMMENT_LIKE = re.compile(r"#[^\n]*")
 _DIRECTIVE = re.compile(
     r"(?:apex\s*:\s*ignore(?:\[(?P<ids>[^\]]*)\])?|nosec(?![\w-])(?P<nosec>[ \t:]*[\w, \t-]*)?)",
     re.IGNORECASE)
@@ -24,6 +26,7 @@ class Suppression:
     line: int
     ids: frozenset[str]  # ALL for a bare directive
     used: set[str] = field(default_factory=set)
+    column: int = 1  # 1-based column of the comment
 
     def matches(self, rule_id: str, bandit_ids: tuple[str, ...]) -> bool:
         if self.ids is ALL:
@@ -33,7 +36,7 @@ class Suppression:
 
 def scan(source: str) -> dict[int, Suppression]:
     """Map line number -> suppression, looking only at real comments."""
-    if not _CANDIDATE.search(source):
+    if not _has_candidate(source):
         return {}
     found: dict[int, Suppression] = {}
     try:
@@ -52,8 +55,17 @@ def scan(source: str) -> dict[int, Suppression]:
             previous = found.get(line)
             merged = ALL if (not ids or (previous and previous.ids is ALL)) else \
                 ids | (previous.ids if previous else frozenset())
-            found[line] = Suppression(line, merged)
+            found[line] = Suppression(line, merged, column=previous.column if previous
+                                      else tok.start[1] + 1)
     return found
+
+
+def _has_candidate(source: str) -> bool:
+    """Whether some directive text follows a '#' on its line (linear in the source)."""
+    lowered = source.lower()
+    if "nosec" not in lowered and "ignore" not in lowered:
+        return False
+    return any(_CANDIDATE.search(m.group()) for m in _COMMENT_LIKE.finditer(source))
 
 
 def _fallback_comments(source: str) -> list[tokenize.TokenInfo]:
