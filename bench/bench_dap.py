@@ -68,7 +68,7 @@ def _session(kind: str, python: str, program: str, breakpoint_line: int | None) 
         client.request("configurationDone")
         client.response(seq, timeout=60)
         if breakpoint_line:
-            stopped = client.stopped(timeout=120)
+            client.stopped(timeout=120)
             elapsed = time.perf_counter() - start
             client.request("disconnect", {"terminateDebuggee": True})
         else:

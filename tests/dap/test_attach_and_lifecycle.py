@@ -2,13 +2,12 @@
 import os
 import signal
 import subprocess
-import sys
 
 import pytest
 
 from apex_dap.engine.target import pid_alive
 
-from .client import DapClient, find_marker
+from .client import find_marker
 from .conftest import INTERPRETERS, debuggee, output_text, start_launch
 
 LISTENS = debuggee("listens.py")

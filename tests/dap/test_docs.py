@@ -1,5 +1,4 @@
 """docs/debugging.md's attribute tables are generated from the msgspec Structs."""
-import os
 import subprocess
 import sys
 

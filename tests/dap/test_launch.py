@@ -1,5 +1,4 @@
 """Launch sessions through `apex dap`: the ordinary debugging a debugpy user expects."""
-import os
 
 import pytest
 

@@ -1,7 +1,6 @@
 """Policy gates: mutating requests are checked against the session's effective policy."""
 import shutil
 
-import pytest
 
 from .conftest import debuggee, start_launch
 

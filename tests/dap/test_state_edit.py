@@ -5,7 +5,6 @@ after a step, ``setExpression`` on ``globals()[...]``, local edits being reverte
 edits made from a frame other than the top one.
 """
 import json
-import os
 
 import pytest
 
