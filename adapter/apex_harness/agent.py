@@ -48,6 +48,22 @@ def _flush_at_exit() -> None:
         session._writer.join(0.5)
 
 
+def _forget_sessions_in_child() -> None:
+    """After fork the child has our sockets but not our threads: drop them quietly, so
+    the adapter sees the session end when the process it attached to ends."""
+    for session in list(_LIVE_SESSIONS):
+        session.closed.set()
+        try:
+            session.sock.close()
+        except OSError:
+            pass
+    del _LIVE_SESSIONS[:]
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_sessions_in_child)
+
+
 class Session:
     """One authenticated connection. ``emit`` is safe from any thread and never blocks."""
 

@@ -125,8 +125,27 @@ def _v2_root() -> str | None:
     return None
 
 
+def sweep_stale() -> None:
+    """Remove empty cgroups left by runs whose `apex` process was killed outright."""
+    parents = [os.path.join(V1_ROOT, c) for c in ("memory", "pids")] + list(V2_ROOTS)
+    for parent in parents:
+        try:
+            names = [n for n in os.listdir(parent) if n.startswith("apex-run-")]
+        except OSError:
+            continue
+        for name in names:
+            owner = name.split("-")[2]
+            if owner.isdigit() and os.path.exists(f"/proc/{owner}"):
+                continue
+            try:
+                os.rmdir(os.path.join(parent, name))      # fails (EBUSY) if not empty
+            except OSError:
+                pass
+
+
 def create(memory: int | None, tasks: int | None) -> tuple[RunCgroup | None, str]:
     """A fresh cgroup with the limits set; (None, why) when cgroups are not usable."""
+    sweep_stale()
     name = f"apex-run-{os.getpid()}-{secrets.token_hex(3)}"
     root = _v2_root()
     try:

@@ -63,6 +63,11 @@ class ResourceMonitor:
         self.last = sample
         return sample
 
+    @property
+    def max_process_cpu(self) -> float:
+        """The most CPU time any single sampled process used (for RLIMIT_CPU kills)."""
+        return max(self._cpu_done.values(), default=0.0)
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             sample = self.sample()

@@ -30,7 +30,7 @@ def _wait_for(predicate, timeout=20.0, what="condition"):
         if predicate():
             return
         time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what() if callable(what) else what}")
 
 
 def test_info_and_ping(target_python, tmp_path):
@@ -110,12 +110,21 @@ def test_killed_adapter_leaves_target_running(target_python, tmp_path, kill_afte
     host.send_signal(signal.SIGKILL)
     host.wait()
     try:
-        _wait_for((tmp_path / "flag.done").exists, what="the orphaned target to resume")
+        _wait_for((tmp_path / "flag.done").exists, timeout=30,
+                  what=lambda: f"the orphaned target {pid} to resume ({_alive(int(pid))})")
     finally:
         try:
             os.kill(int(pid), signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def _alive(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            return next(line for line in handle if line.startswith("State")).strip()
+    except OSError:
+        return "gone"
 
 
 LISTENER = textwrap.dedent("""
