@@ -13,7 +13,7 @@ replaced (CWE-321, CWE-798).
 ## Example
 ```python
 KEY = \"\"\"-----BEGIN RSA PRIVATE KEY-----
-MIIEpAIBAAKCAQEA...
+MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi4b6Q5Xv0kqZg7Q2l3aJ4eG1xY...
 -----END RSA PRIVATE KEY-----\"\"\"
 ```
 

@@ -2,7 +2,7 @@
 
 ## What it does
 Flags `extractall()` on a `zipfile.ZipFile(...)` (or a receiver whose name
-mentions "zip") without an explicit `members=` list.
+mentions "zip", such as `zip_file`) without an explicit `members=` list.
 
 ## Why is this bad
 `zipfile` strips `..` and absolute paths, but it checks nothing else: a small
@@ -14,18 +14,18 @@ archives from users.
 ## Example
 ```python
 import zipfile
-with zipfile.ZipFile(upload) as archive:
-    archive.extractall(destination)
+with zipfile.ZipFile(upload) as zip_file:
+    zip_file.extractall(destination)
 ```
 
 ## Use instead
 ```python
 import zipfile
-with zipfile.ZipFile(upload) as archive:
-    members = archive.infolist()
+with zipfile.ZipFile(upload) as zip_file:
+    members = zip_file.infolist()
     if len(members) > 1000 or sum(m.file_size for m in members) > 100 * 2**20:
         raise ValueError("archive too large")
-    archive.extractall(destination, members=members)
+    zip_file.extractall(destination, members=members)
 ```
 
 ## References
