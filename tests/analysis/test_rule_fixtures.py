@@ -59,3 +59,12 @@ def test_rule_metadata_is_complete():
         if rule.id not in META_RULES:
             assert rule.cwe, f"{rule.id} has no CWE"
             assert rule.calls or rule.methods or rule.node_types, f"{rule.id} asks for nothing"
+
+
+def test_columns_count_characters_not_bytes():
+    from apex_lsp.analysis import rules_by_id
+    source = 'x = "héllo"; eval(data)\n'
+    result = Analyzer([rules_by_id()["APX101"]]).analyze_source(source, "t.py")
+    (finding,) = result.findings
+    assert source[finding.column - 1:].startswith("eval(")
+    assert source[finding.end_column - 2] == ")"

@@ -80,13 +80,23 @@ class FileContext:
             end_col = col
         sev = self.severity_overrides.get(rule.id, severity if severity is not None else rule.severity)
         self.findings.append(Finding(
-            path=self.path, line=line, column=col + 1, end_line=end_line,
-            end_column=end_col + 1, rule=rule.id, severity=sev,
+            path=self.path, line=line, column=self._char_column(line, col),
+            end_line=end_line, end_column=self._char_column(end_line, end_col),
+            rule=rule.id, severity=sev,
             confidence=confidence if confidence is not None else rule.confidence,
             cwe=rule.cwe, capability=rule.capability,
             message=message or rule.message or rule.summary(), fix=fix,
             stmt_lines=statement_lines(self.stmt) if self.stmt is not None else (line, end_line),
         ))
+
+
+    def _char_column(self, line: int, byte_offset: int) -> int:
+        """AST columns count UTF-8 bytes; findings count characters (1-based)."""
+        if not self.source.isascii() and 1 <= line <= len(self.lines):
+            text = self.lines[line - 1]
+            if not text.isascii():
+                return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+        return byte_offset + 1
 
 
 # -- helpers rules share ---------------------------------------------------
