@@ -187,6 +187,9 @@ class Walker:
                 continue
             if stat.S_ISDIR(info.st_mode):
                 self._walk_dir(arg, absolute, info)
+            elif not stat.S_ISREG(info.st_mode):
+                # A FIFO or device would block or never end; say so instead of hanging.
+                self.result.errors.append(FileError(arg, "not a regular file; skipped"))
             else:
                 key = (info.st_dev, info.st_ino)
                 if key in self._seen_files:
@@ -254,13 +257,16 @@ class Walker:
                 else:
                     try:
                         info = entry.stat()
-                    except OSError:
-                        info = None
-                    if info is not None:
-                        key = (info.st_dev, info.st_ino)
-                        if key in self._seen_files:
-                            continue
-                        self._seen_files.add(key)
+                    except OSError as exc:
+                        self.result.errors.append(FileError(shown, f"cannot stat: {exc.strerror}"))
+                        continue
+                    if not stat.S_ISREG(info.st_mode):
+                        self._exclude(shown, "not a regular file (FIFO, socket or device)")
+                        continue
+                    key = (info.st_dev, info.st_ino)
+                    if key in self._seen_files:
+                        continue
+                    self._seen_files.add(key)
                     self.result.targets.append(Target(entry.path, shown, rules.root))
             # Reverse so that the stack pops subdirectories in name order.
             stack.extend(reversed(subdirs))
