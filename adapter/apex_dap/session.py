@@ -16,6 +16,7 @@ import shlex
 from typing import Any
 
 from .capabilities import adapter_capabilities
+from .engine import harness_link
 from .engine import target as target_mod
 from .engine.debugpy_link import DebugpyLink, LinkClosed
 from .engine.policy_gate import AuditTrail, PolicyRefused, SessionPolicy
@@ -59,6 +60,10 @@ class Session:
         self._tasks: set[asyncio.Task] = set()
         self._output_tasks: list[asyncio.Task] = []
         self._report: target_mod.ReportListener | None = None
+        self._harness_launch: harness_link.HarnessLaunch | None = None
+        #: The harness inside a launched target (apex_host.client.HarnessClient), for the
+        #: operations debugpy cannot do (recording, hot reload); None for attach.
+        self.harness = None
         # variablesReference -> (frameId, "locals" | "globals" | "container", evaluateName)
         self._refs: dict[int, tuple[int, str, str | None]] = {}
         # (variablesReference, name) -> evaluateName of that child
@@ -142,7 +147,10 @@ class Session:
         except BaseException:
             if self.link is not None:
                 await self.link.close()
+            if self._harness_launch is not None:
+                self._harness_launch.close()
             self.kind, self.args, self.target, self.link = None, None, None, None
+            self._harness_launch, self.harness = None, None
             raise
 
     async def _launch(self, request: Request) -> None:
@@ -171,15 +179,24 @@ class Session:
         token = secrets.token_hex(32)
         self._report = target_mod.ReportListener(token)
         report_port = await self._report.start()
-        command = target_mod.target_argv(python, report_port, program, args.module, argv)
+        boot = target_mod.boot_argv(report_port, program, args.module, argv)
+        prefix = target_mod.interpreter_prefix(python)
         internal = args.console == "internalConsole" or not self.client_args.get(
             "supportsRunInTerminalRequest")
         env = target_mod.target_env(args.env, token, internal)
+        if harness_link.available():
+            self._harness_launch = harness_link.HarnessLaunch(self._on_harness_event)
+            command = self._harness_launch.command(prefix, boot)
+            env = self._harness_launch.env(env)
+        else:
+            command = prefix + boot
         try:
             if internal:
                 await self._start_piped(command, cwd, env)
             else:
                 await self._start_in_terminal(command, cwd, env, args.console)
+            if self._harness_launch is not None:
+                await self._accept_harness()
             report = await self._await_report()
         finally:
             self._report.close()
@@ -218,6 +235,24 @@ class Session:
         if not response.get("success"):
             raise RequestError(f"the editor could not start the program in a terminal: "
                                f"{response.get('message')}")
+
+    async def _accept_harness(self) -> None:
+        assert self._harness_launch is not None
+        alive = (lambda: self.target is None or self.target.alive())
+        try:
+            self.harness = await self._harness_launch.accept(alive, START_TIMEOUT)
+        except Exception as exc:
+            if self.target is not None:
+                await self.target.terminate()
+                await asyncio.wait(self._output_tasks, timeout=2)
+            raise RequestError(f"the program's harness did not start: {exc} (see the debug "
+                               f"console)") from None
+
+    def _on_harness_event(self, event: dict[str, Any]) -> None:
+        name = event.get("event")
+        if name in (None, "disconnected"):
+            return
+        self._event("apexHarness", {"event": name, "body": event.get("body")})
 
     async def _await_report(self) -> dict[str, Any]:
         assert self._report is not None
@@ -410,6 +445,8 @@ class Session:
         if self.link is not None:
             await self.link.close()
             self.link = None
+        if self._harness_launch is not None:
+            self._harness_launch.close()
         self.finished.set()
 
     # ------------------------------------------------------------------ ending
@@ -620,6 +657,21 @@ class Session:
             raise EditFailed(str(exc)) from None
 
     # ------------------------------------------------------------------ apex requests
+    async def apexTarget_request(self, request: Request) -> dict[str, Any]:
+        """What runs the program: pid, interpreter, and the harness beside debugpy."""
+        body: dict[str, Any] = {"kind": self.kind, "program": self._program_name,
+                                "pid": self.target.pid if self.target else None,
+                                "harness": None}
+        if self.harness is not None:
+            loop = asyncio.get_running_loop()
+            try:
+                info = await loop.run_in_executor(
+                    None, lambda: self.harness.request("info", timeout=5))
+            except Exception as exc:
+                raise RequestError(f"the harness in the program did not answer: {exc}") from None
+            body["harness"] = info
+        return body
+
     async def apexPolicy_request(self, request: Request) -> dict[str, Any]:
         if self.policy is None:
             try:

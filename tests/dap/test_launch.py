@@ -221,3 +221,20 @@ def test_integrated_terminal_through_run_in_terminal(make_client, dap_env):
     client.request("continue", {"threadId": stopped["threadId"]})
     client.wait_event("terminated")
     assert started and started[0].wait(10) == 0
+
+
+@pytest.mark.parametrize("python", INTERPRETERS)
+def test_harness_answers_while_paused_and_stays_hidden(make_client, python):
+    """Launch runs the program under apex_harness too; pydevd must not suspend its threads."""
+    client = make_client()
+    start_launch(client, BASIC, breakpoints=["add"], python=python, args=["2"])
+    stopped = client.stopped(reason="breakpoint")
+    target = client.request("apexTarget")["body"]
+    assert target["harness"] is not None, "no harness in the launched program"
+    assert target["harness"]["pid"] == target["pid"]
+    names = [t["name"] for t in client.request("threads")["body"]["threads"]]
+    assert not any(name.startswith("apex-harness") for name in names), names
+    frames = client.frames(stopped["threadId"])
+    assert not any("apex_harness" in (f.get("source") or {}).get("path", "") for f in frames)
+    client.request("disconnect", {"terminateDebuggee": True})
+    client.wait_event("terminated")

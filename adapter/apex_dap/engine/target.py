@@ -67,15 +67,17 @@ def interpreter_command(python: str | list[str] | None) -> list[str]:
     return [resolved] + command[1:]
 
 
-def target_argv(python: list[str], report_port: int, program: str | None,
-                module: str | None, args: list[str]) -> list[str]:
-    argv = list(python) + ["-X", "frozen_modules=off", BOOT_SCRIPT,
-                           "--report", f"127.0.0.1:{report_port}"]
-    if module:
-        argv += ["--module", module]
-    else:
-        argv.append(program)
+def boot_argv(report_port: int, program: str | None, module: str | None,
+              args: list[str]) -> list[str]:
+    """``apex_dap_boot.py`` and its arguments (the "program" the harness boot runs)."""
+    argv = [BOOT_SCRIPT, "--report", f"127.0.0.1:{report_port}"]
+    argv += ["--module", module] if module else [program]
     return argv + list(args)
+
+
+def interpreter_prefix(python: list[str]) -> list[str]:
+    # frozen_modules=off: breakpoints in the stdlib work and pydevd does not warn.
+    return list(python) + ["-X", "frozen_modules=off"]
 
 
 def target_env(extra: dict[str, str | None], token: str, internal_console: bool) -> dict[str, str]:

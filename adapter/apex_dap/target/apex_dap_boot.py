@@ -54,6 +54,16 @@ def _stop_accepting():
                 pass
 
 
+def _hide_harness_threads():
+    # The harness (when Apex launched us under it) serves the adapter from its own
+    # threads; pydevd must neither trace them nor suspend them at a breakpoint, or the
+    # adapter could not reach the harness while the program is paused.
+    for thread in threading.enumerate():
+        if thread.name.startswith("apex-harness"):
+            thread.pydev_do_not_trace = True
+            thread.is_pydev_daemon_thread = True
+
+
 def main(argv):
     report_to, as_module, target, args = _parse(argv)
     token = os.environ.pop("APEX_DAP_TOKEN", "")
@@ -69,9 +79,11 @@ def main(argv):
     import pydevd
 
     debugpy_root = os.path.dirname(os.path.abspath(debugpy.__file__))
+    _hide_harness_threads()
+    harness_root = os.path.join(os.path.dirname(os.path.dirname(here)), "apex_harness")
     host, port = pydevd._enable_attach(
         ("127.0.0.1", 0),
-        dont_trace_start_patterns=(debugpy_root,),
+        dont_trace_start_patterns=(debugpy_root, harness_root),
         dont_trace_end_patterns=(BOOT_NAME,),
         access_token=token,
     )

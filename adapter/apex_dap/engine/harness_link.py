@@ -1,0 +1,59 @@
+"""The harness beside debugpy in a launched target (apex_host / apex_harness).
+
+Launch runs ``apex_harness/boot.py`` with ``apex_dap_boot.py`` as its program: the
+harness dials a private Unix socket first (so the session has a ``HarnessClient`` for
+what debugpy cannot do: recording, hot reload, the runtime guard), then the Apex boot
+starts pydevd and runs the user's program. The blocking apex_host calls run in a thread.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Callable
+
+log = logging.getLogger("apex_dap.harness")
+
+
+def available() -> bool:
+    try:
+        import apex_host.client  # noqa: F401
+        import apex_host.launch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class HarnessLaunch:
+    """A Listener opened before the target starts, and the client once it dialled in."""
+
+    def __init__(self, on_event: Callable[[dict], Any]):
+        from apex_host.client import Listener
+        self.listener = Listener.open()
+        self.client = None
+        self._on_event = on_event
+
+    def command(self, python: list[str], boot_argv: list[str]) -> list[str]:
+        from apex_host.launch import target_command
+        return list(python) + target_command(boot_argv)[1:]
+
+    def env(self, base: dict[str, str]) -> dict[str, str]:
+        from apex_host.launch import harness_env
+        return harness_env(base, connect=self.listener.address, token=self.listener.token)
+
+    async def accept(self, alive: Callable[[], bool], timeout: float = 30.0):
+        loop = asyncio.get_running_loop()
+
+        def deliver(event: dict) -> None:
+            loop.call_soon_threadsafe(self._on_event, event)
+
+        self.client = await loop.run_in_executor(
+            None, lambda: self.listener.accept(timeout, on_event=deliver, alive=alive))
+        return self.client
+
+    def close(self) -> None:
+        if self.client is not None:
+            try:
+                self.client.close()
+            except Exception:
+                pass
+        self.listener.close()
