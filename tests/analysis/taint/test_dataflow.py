@@ -112,6 +112,24 @@ CONSTRUCTS = {
             case _:
                 pass
     """,
+    "database lookups return the application's objects": """
+        import os
+        from django.shortcuts import get_object_or_404, redirect
+
+        def view(request, pk):
+            page = Page.objects.get(pk=pk)
+            redirect(page.get_absolute_url())
+            other = get_object_or_404(Page, slug=request.GET["slug"])
+            redirect(other.url)
+            redirect(request.GET["next"])  # expect: APX805
+    """,
+    "a database session is not an HTTP client": """
+        import sys, requests
+        from app import db
+        db.session.get(User, sys.argv[1])
+        session = requests.Session()
+        session.get(sys.argv[1])  # expect: APX807
+    """,
     "module-level constants are not tainted": """
         import os
         CMD = "uptime"

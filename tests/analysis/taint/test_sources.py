@@ -125,6 +125,7 @@ CASES = {
         async def handle(request):
             os.system(request.match_info["name"])  # expect: APX801
             os.system(request.query["q"])  # expect: APX801
+            os.system(request.query.get("q"))  # expect: APX801
             data = await request.post()
             os.system(data["c"])  # expect: APX801
             payload = await request.json()

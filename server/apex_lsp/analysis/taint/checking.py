@@ -50,7 +50,11 @@ def add_cross_file_findings(checker, report, facts_dir: str) -> int:
         return 0
     added = []
     taint_ids = {k.rule_id for k in KINDS.values()}
+    # A call may pass one source on within its file and another across files.
+    seen = {(f.path, f.line, f.column, f.rule) for f in report.findings if f.rule in taint_ids}
     for finding in workspace.findings(cross_file_only=True):
+        if (finding.path, finding.line, finding.column, finding.rule) in seen:
+            continue
         try:
             project = checker.project_for(finding.path)
         except Exception:

@@ -119,6 +119,10 @@ other branch exits):
 * {guard_calls};
 * `value.isdigit()` and the other `str.is*()` predicates: {guard_methods}.
 
+Database lookups return the application's objects, not the client's, whatever
+the key: calls through {orm} on a model class (`Page.objects.get(pk=pk)`,
+`User.query.filter_by(...)`) and {clean_orm} give clean values.
+
 ## Configuration
 
 `[tool.apex.taint]` in `pyproject.toml` (or `apex.toml`) adds to the tables:
@@ -212,6 +216,8 @@ def render() -> str:
                               for n, g in sorted(tables.GUARD_CALLS.items())),
         guard_methods="all kinds",
         kind_names=", ".join(f"`{k}`" for k in KINDS),
+        orm=" / ".join(f"`.{a}`" for a in sorted(tables.ORM_RECEIVER_ATTRIBUTES)),
+        clean_orm=", ".join(f"`{n}`" for n in sorted(tables.CLEAN_CALLS) if "404" in n),
         max_path=MAX_PATH)
 
 

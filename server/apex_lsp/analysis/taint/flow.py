@@ -455,7 +455,15 @@ class FunctionFlow:
             return out
         if cls is ast.IfExp:
             self.ev(node.test)
-            return union(self.ev(node.body), self.ev(node.orelse))
+            saved = self.env
+            self.env = dict(saved)
+            self.refine(node.test, True, self.env)
+            body = self.ev(node.body)
+            self.env = dict(saved)
+            self.refine(node.test, False, self.env)
+            orelse = self.ev(node.orelse)
+            self.env = saved
+            return union(body, orelse)
         if cls is ast.Compare:
             self.ev(node.left)
             for comparator in node.comparators:
@@ -607,7 +615,7 @@ class FunctionFlow:
             # What a sink returns (a process status, a response, an open file) is not
             # the data it was given: `open(user_path).read()` is not itself untrusted.
             return EMPTY
-        if qual in tables.CLEAN_CALLS:
+        if qual in tables.CLEAN_CALLS or (is_attr and _orm_lookup(func.value)):
             return EMPTY
 
         # container mutation: items.append(x) taints items
@@ -868,7 +876,26 @@ def _receiver_matches(node, pattern: str | None) -> bool:
     while node.__class__ is ast.Call:
         node = node.func
     name = node.id if node.__class__ is ast.Name else getattr(node, "attr", None)
-    return bool(name) and re.search(pattern, name, re.IGNORECASE) is not None
+    if not name or re.search(pattern, name, re.IGNORECASE) is None:
+        return False
+    text = dotted(node) or name
+    return re.search(tables.NOT_HTTP_RECEIVER, text, re.IGNORECASE) is None
+
+
+def _orm_lookup(receiver) -> bool:
+    """``Model.objects.filter(...)``/``Model.query.get(...)``: a database lookup."""
+    while True:
+        cls = receiver.__class__
+        if cls is ast.Call:
+            receiver = receiver.func
+        elif cls is ast.Attribute:
+            base = receiver.value
+            owner = base.id if base.__class__ is ast.Name else getattr(base, "attr", "")
+            if receiver.attr in tables.ORM_RECEIVER_ATTRIBUTES and owner[:1].isupper():
+                return True  # a model class's manager, not `request.query`
+            receiver = base
+        else:
+            return False
 
 
 def _has_source(taint: dict) -> bool:

@@ -310,9 +310,19 @@ NO_RETURN_CALLS: frozenset[str] = frozenset({
     "django.core.exceptions.PermissionDenied", "fastapi.HTTPException",
 })
 
+#: A call on a receiver reached through one of these attributes is a database lookup
+#: on a model class (Django ``Model.objects.get(pk=...)``, Flask-SQLAlchemy ``Model.query``):
+#: the object it returns is the application's, not the client's, whatever the key.
+ORM_RECEIVER_ATTRIBUTES: frozenset[str] = frozenset({"objects", "query"})
+#: Receivers never taken for a client, logger or connection by the method sinks and
+#: sources matched by receiver name (``db.session.get(Model, id)`` is no HTTP call).
+NOT_HTTP_RECEIVER = r"\bdb\b|database|cache|redis|dict|config|settings|environ"
+
 #: Functions whose result carries no taint whatever their arguments (beyond SANITIZERS).
 CLEAN_CALLS: frozenset[str] = frozenset({
     "type", "callable", "hasattr", "getattr_static", "isinstance", "issubclass", "print",
     "os.path.exists", "os.path.isfile", "os.path.isdir", "os.path.getsize",
-    "time.time", "time.monotonic", "random.random", "range", "enumerate.__len__",
+    "time.time", "time.monotonic", "random.random", "range",
+    "django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404",
+    "flask_sqlalchemy.SQLAlchemy.get_or_404",
 })
