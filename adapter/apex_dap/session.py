@@ -245,6 +245,10 @@ class Session:
             if self.target is not None:
                 await self.target.terminate()
                 await asyncio.wait(self._output_tasks, timeout=2)
+                code = self.target.process.returncode if self.target.process else None
+                if code is not None and code >= 0:
+                    raise RequestError(f"the program exited with code {code} before the "
+                                       f"debugger started (see the debug console)") from None
             raise RequestError(f"the program's harness did not start: {exc} (see the debug "
                                f"console)") from None
 
