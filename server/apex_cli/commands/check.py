@@ -10,6 +10,8 @@ import os
 import sys
 import time
 
+from apex_policy.capabilities import MODES
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 CONFIDENCES = ("low", "medium", "high")
@@ -48,6 +50,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     sel.add_argument("--report-unused-suppressions", action="store_true",
                      help="report '# apex: ignore' / '# nosec' comments that suppress nothing "
                           "(as APX001)")
+    sel.add_argument("--no-taint", action="store_true",
+                     help="skip the data-flow (taint) rules, APX800-APX811")
+    p.add_argument("--mode", choices=MODES,
+                   help="judge capability use under this policy mode instead of the "
+                        "configured one (isolation, development, hybrid)")
     p.add_argument("--show-settings", action="store_true",
                    help="print the effective settings for each PATH and exit")
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
@@ -110,9 +117,14 @@ def _config_error(exc) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    import functools
+    import tempfile
+
     from apex_lsp.analysis.checker import Checker
     from apex_lsp.analysis.formats import write
-    from apex_lsp.analysis.projects import CliOverrides, ConfigError, ProjectResolver
+    from apex_lsp.analysis.policy_filter import apply_project_policies
+    from apex_lsp.analysis.projects import CliOverrides, ConfigError, ProjectResolver, describe
+    from apex_lsp.analysis.taint.checking import add_cross_file_findings, taint_passes
 
     problem = _validate_cli_selectors(args)
     if problem:
@@ -123,37 +135,40 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         return _usage_error("no such file or directory: " + ", ".join(missing))
 
-    cli = CliOverrides(select=args.select, extend_select=args.extend_select, ignore=args.ignore,
+    ignore = args.ignore
+    if args.no_taint:
+        from apex_lsp.analysis.taint.kinds import KINDS
+        ignore += tuple(sorted({kind.rule_id for kind in KINDS.values()}))
+    cli = CliOverrides(select=args.select, extend_select=args.extend_select, ignore=ignore,
                        min_severity=args.min_severity, min_confidence=args.min_confidence,
                        report_unused_suppressions=args.report_unused_suppressions)
-    # Taint: each file's pass writes its facts here; cross-file findings are linked after.
-    import functools
-    import tempfile
-    from apex_lsp.analysis.taint.checking import add_cross_file_findings, taint_passes
-    facts_dir = tempfile.TemporaryDirectory(prefix="apex-taint-")
-    checker = Checker(ProjectResolver(cli),
-                      passes_factory=functools.partial(taint_passes, facts_dir=facts_dir.name))
+    with tempfile.TemporaryDirectory(prefix="apex-taint-") as facts_dir:
+        # Each file's taint pass (in whichever worker analyses it) writes its facts
+        # here; the findings whose path crosses files are linked once at the end.
+        checker = Checker(ProjectResolver(cli, mode=args.mode),
+                          passes_factory=functools.partial(taint_passes, facts_dir=facts_dir))
+        if args.show_settings:
+            try:
+                projects = {}
+                for path in args.paths:
+                    project = checker.resolver.for_path(path)
+                    projects[project.root] = project
+            except ConfigError as exc:
+                return _config_error(exc)
+            sys.stdout.write("\n".join(describe(p) for p in projects.values()))
+            return EXIT_CLEAN
 
-    if args.show_settings:
-        from apex_lsp.analysis.projects import describe
+        progress = ProgressBar(sys.stderr) if ProgressBar.wanted(sys.stderr) else None
         try:
-            projects = {checker.resolver.for_path(p).root: checker.resolver.for_path(p)
-                        for p in args.paths}
+            report = checker.check_paths(args.paths, jobs=args.jobs or None, progress=progress)
+            add_cross_file_findings(checker, report, facts_dir)
         except ConfigError as exc:
             return _config_error(exc)
-        sys.stdout.write("\n".join(describe(p) for p in projects.values()))
-        return EXIT_CLEAN
-
-    progress = ProgressBar(sys.stderr) if ProgressBar.wanted(sys.stderr) else None
-    try:
-        report = checker.check_paths(args.paths, jobs=args.jobs or None, progress=progress)
-        add_cross_file_findings(checker, report, facts_dir.name)
-        facts_dir.cleanup()
-    except ConfigError as exc:
-        return _config_error(exc)
-    finally:
-        if progress is not None:
-            progress.clear()
+        finally:
+            if progress is not None:
+                progress.clear()
+    # The mode policy turns capability facts into verdicts (denied -> high, audited -> info).
+    report.findings = apply_project_policies(report.findings, checker.project_for)
 
     if args.verbose:
         for item in report.excluded:
