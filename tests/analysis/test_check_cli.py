@@ -263,3 +263,36 @@ def test_invalid_configuration_exits_2_naming_file_line_and_key(tmp_path, monkey
     code, out, err = check(monkeypatch, capsys, tmp_path, "a.py")
     assert code == 2
     assert f"{config}:3: [select] 'APX999' matches no rule" in err
+
+
+# -- mode policy and taint ---------------------------------------------------------
+
+NETWORK = "import requests\n\ndef f(url):\n    return requests.get(url, timeout=5)\n"
+
+
+def test_mode_judges_capability_use(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "net.py", NETWORK)
+    code, doc, _ = check_json(monkeypatch, capsys, tmp_path, "--select", "APX901",
+                              "--mode", "isolation", "net.py")
+    (finding,) = doc["findings"]
+    assert code == 1 and finding["severity"] == "high" and finding["capability"] == "network"
+    assert "denied in isolation mode" in finding["message"]
+    code, doc, _ = check_json(monkeypatch, capsys, tmp_path, "--select", "APX901",
+                              "--mode", "development", "net.py")
+    assert code == 0 and doc["findings"] == []
+
+
+def test_mode_from_the_project_file(tmp_path, monkeypatch, capsys):
+    (tmp_path / "apex.toml").write_text('mode = "isolation"\n')
+    write(tmp_path, "net.py", NETWORK)
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path, "--select", "APX901", ".")
+    assert "denied in isolation mode — policy: apex.toml" in doc["findings"][0]["message"]
+
+
+def test_taint_findings_and_no_taint(tmp_path, monkeypatch, capsys):
+    write(tmp_path, "views.py", "import os\nfrom flask import request\n\n"
+                                "def view():\n    os.system(request.args['cmd'])\n")
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path, "--select", "APX8", ".")
+    assert [f["rule"] for f in doc["findings"]] == ["APX801"]
+    _, doc, _ = check_json(monkeypatch, capsys, tmp_path, "--select", "APX8", "--no-taint", ".")
+    assert doc["findings"] == []
