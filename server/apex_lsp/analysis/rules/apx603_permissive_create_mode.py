@@ -4,7 +4,8 @@
 Flags `os.open(path, flags, mode)`, `os.mkdir`, `os.makedirs`, `os.mkfifo`,
 `os.mknod` and `Path.mkdir(mode=...)`/`Path.touch(mode=...)` whose explicit
 mode grants write permission to other users (`0o777`, `0o666`,
-`stat.S_IWOTH`).
+`stat.S_IWOTH`). `os.open(path, flags, 0o666)` is not flagged: it is what
+`open()` itself does. Severity is low because the umask normally applies.
 
 ## Why is this bad
 The umask usually removes the world-write bit, but not always: daemons,
@@ -44,7 +45,7 @@ class PermissiveCreateMode(Rule):
     name = "permissive-create-mode"
     category = "filesystem"
     cwe = 732
-    severity = Severity.MEDIUM
+    severity = Severity.LOW
     confidence = Confidence.MEDIUM
     capability = "filesystem_write"
     bandit = ("B103",)
@@ -58,6 +59,8 @@ class PermissiveCreateMode(Rule):
         else:
             mode = argument(node, position, "mode")
         value = mode_value(mode)
+        if position == 2 and value == 0o666:
+            return  # os.open(..., 0o666) is what open() itself uses; the umask applies
         if value is not None and value & stat.S_IWOTH:
             ctx.report(self, node, f"mode {value:#o} creates the path writable by every user "
                                    "whenever the umask allows it")

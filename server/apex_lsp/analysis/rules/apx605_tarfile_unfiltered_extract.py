@@ -44,6 +44,7 @@ _OPENERS = frozenset({"tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open",
                       "tarfile.TarFile.xzopen"})
 _ZIP_OPENERS = frozenset({"zipfile.ZipFile", "zipfile.PyZipFile", "py7zr.SevenZipFile",
                           "rarfile.RarFile"})
+_ZIP_NAMES = frozenset({"zf", "z", "zfile"})
 _TAR_NAMES = frozenset({"tf", "tgz", "tarball", "tar_file", "tarf"})
 
 
@@ -59,7 +60,7 @@ def archive_kind(receiver: ast.AST, ctx: FileContext) -> str | None:
     name = receiver.id if isinstance(receiver, ast.Name) else \
         receiver.attr if isinstance(receiver, ast.Attribute) else ""
     lowered = name.lower()
-    if "zip" in lowered or "7z" in lowered or "rar" in lowered:
+    if "zip" in lowered or "7z" in lowered or "rar" in lowered or lowered in _ZIP_NAMES:
         return "zip"
     if "tar" in lowered or lowered in _TAR_NAMES:
         return "tar"
