@@ -149,6 +149,8 @@ class Session:
                 await self.link.close()
             if self._harness_launch is not None:
                 self._harness_launch.close()
+            elif self.harness is not None:
+                self._close_attached_harness()
             self.kind, self.args, self.target, self.link = None, None, None, None
             self._harness_launch, self.harness = None, None
             raise
@@ -252,6 +254,16 @@ class Session:
             raise RequestError(f"the program's harness did not start: {exc} (see the debug "
                                f"console)") from None
 
+    def _close_attached_harness(self) -> None:
+        # Disconnecting leaves the harness idle in the program (it resumes anything paused).
+        try:
+            self.harness.close()
+            listener = getattr(self.harness, "_listener", None)
+            if listener is not None:
+                listener.close()
+        except Exception:
+            log.exception("closing the harness connection failed")
+
     def _on_harness_event(self, event: dict[str, Any]) -> None:
         name = event.get("event")
         if name in (None, "disconnected"):
@@ -318,9 +330,11 @@ class Session:
         except ValueError:
             raise RequestError(f"processId must be a number, not {process_id!r}") from None
         try:
-            return await inject.start_debugpy_in(pid)
+            host, port, token, pid, self.harness = await inject.start_debugpy_in(
+                pid, self._on_harness_event)
         except inject.InjectError as exc:
             raise RequestError(str(exc)) from None
+        return host, port, token, pid
 
     # ------------------------------------------------------------------ common start
     def _refuse_recording(self, args: m.CommonSessionArgs) -> None:
@@ -451,6 +465,8 @@ class Session:
             self.link = None
         if self._harness_launch is not None:
             self._harness_launch.close()
+        elif self.harness is not None:
+            self._close_attached_harness()
         self.finished.set()
 
     # ------------------------------------------------------------------ ending

@@ -121,3 +121,51 @@ def test_program_that_fails_to_start_is_reported(make_client, tmp_path):
                                          "python": str(fake)}, ok=False)
     assert "exited with code 3" in response["message"]
     assert "broken interpreter" in output_text(client)
+
+
+def _attach_by_pid_available():
+    try:
+        import apex_host.attach  # noqa: F401
+    except ImportError:
+        return "apex_host.attach (harness injection) is not available"
+    import apex_host.attach as host_attach
+    needed = ("injected_code", "find_working_gdb", "_run_gdb", "gdb_candidates")
+    missing = [name for name in needed if not hasattr(host_attach, name)]
+    if missing:
+        return f"apex_host.attach lacks {missing}"
+    if not host_attach.gdb_candidates():
+        return "no gdb for injection (scripts/setup installs gdb-for-pwndbg)"
+    return None
+
+
+@pytest.mark.parametrize("python", INTERPRETERS)
+def test_attach_by_process_id(make_client, dap_env, tmp_path, python):
+    missing = _attach_by_pid_available()
+    if missing:
+        pytest.skip(missing)
+    stop_file = str(tmp_path / "stop")
+    process, _ = _listening_target(dap_env, python, "none", stop_file)
+    try:
+        client = make_client()
+        client.initialize()
+        seq = client.request_async("attach", {"processId": process.pid})
+        client.wait_event("initialized", timeout=60)
+        client.request("setBreakpoints", {"source": {"path": LISTENS},
+                                          "breakpoints": [{"line": find_marker(LISTENS, "work")}]})
+        client.request("configurationDone")
+        response = client.response(seq, timeout=60)
+        assert response["success"], response.get("message")
+        tid = client.stopped(reason="breakpoint")["threadId"]
+        frame = client.top_frame(tid)
+        assert client.evaluate("i", frame["id"], context="hover")["body"]["result"] == "1"
+        target = client.request("apexTarget")["body"]
+        assert target["harness"]["pid"] == process.pid
+        names = [t["name"] for t in client.request("threads")["body"]["threads"]]
+        assert not any(name.startswith("apex-") for name in names), names
+        client.request("disconnect", {"terminateDebuggee": False})
+        client.wait_event("terminated")
+        open(stop_file, "w").close()
+        assert process.wait(30) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)

@@ -1,27 +1,111 @@
-"""Attach by pid: get debugpy (pydevd, token-protected) listening inside a running process.
+"""Attach by pid: put the harness and pydevd (token-protected) into a running process.
 
-This goes through the harness's injection (``apex_host``): the harness is injected, and
-then asked to run ``target/apex_dap_boot.py``'s listener code in the target.
+One injection through apex_host (gdb, probed for safety first; ``sys.remote_exec`` on
+3.14): the injected statement starts the harness's connection back to us and
+``target/attach_boot.py``, which starts pydevd and reports its port. Blocking apex_host
+calls run in a worker thread.
 """
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
+import time
+from typing import Any, Callable
+
+from . import target as target_mod
+
+TARGET_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "target")
 
 
 class InjectError(Exception):
     pass
 
 
-async def start_debugpy_in(pid: int) -> tuple[str, int, str, int]:
-    """Return (host, port, token, pid) of a pydevd listener started inside ``pid``."""
+def injected_code(harness_address: str, harness_token: str, report_port: int, token: str,
+                  debugpy_dir: str) -> str:
+    from apex_host import attach as host_attach
+    harness = host_attach.injected_code(harness_address, harness_token)
+    inner = ("try:\n"
+             "    import sys\n"
+             f"    if {TARGET_DIR!r} not in sys.path:\n"
+             f"        sys.path.append({TARGET_DIR!r})\n"
+             "    import attach_boot\n"
+             f"    attach_boot.start('127.0.0.1', {report_port!r}, {token!r}, {debugpy_dir!r})\n"
+             "except BaseException:\n"
+             "    pass\n")
+    return f"{harness}; exec({inner!r}, {{}})"
+
+
+def _inject_sync(pid: int, code_for: Callable[[str, str], str], on_event) -> Any:
+    from apex_host import attach as host_attach
+    from apex_host import ptrace
+    from apex_host.client import HarnessError, Listener
+
+    if pid == os.getpid():
+        raise InjectError("refusing to attach to the adapter itself")
     try:
-        from apex_host import attach as host_attach  # noqa: F401
+        executable = os.readlink(f"/proc/{pid}/exe")
+    except OSError as exc:
+        raise InjectError(f"cannot inspect process {pid}: {exc.strerror}") from None
+    problem = ptrace.problem(pid)
+    if problem:
+        raise InjectError(problem)
+    listener = Listener.open()
+    try:
+        code = code_for(listener.address, listener.token)
+        try:
+            gdb = host_attach.find_working_gdb(executable)
+        except HarnessError as exc:
+            raise InjectError(str(exc)) from None
+        result: dict[str, Any] = {"route": "retry"}
+        for _ in range(5):
+            result = host_attach._run_gdb(gdb, pid, code)
+            if result["route"] != "retry":
+                break
+            time.sleep(0.02)  # the target was inside malloc: try again a moment later
+        if result["route"] in ("error", "retry"):
+            raise InjectError(f"could not inject into process {pid}: "
+                              f"{result.get('message') or result.get('reason')}")
+        try:
+            client = listener.accept(15.0, on_event=on_event,
+                                     alive=lambda: os.path.exists(f"/proc/{pid}"))
+        except HarnessError as exc:
+            raise InjectError(f"the harness in process {pid} did not connect: {exc}") from None
+        client._listener = listener
+        return client
+    except BaseException:
+        listener.close()
+        raise
+
+
+async def start_debugpy_in(pid: int, on_event) -> tuple[str, int, str, int, Any]:
+    """Return (host, port, token, pid, harness client) for a pydevd started inside ``pid``."""
+    try:
+        import apex_host.attach  # noqa: F401
     except ImportError:
         raise InjectError("attach by processId needs apex_host.attach (harness injection), "
-                          "which is not available in this build; start the program with "
-                          "apex_harness.listen() or debugpy.listen() and use `connect`") from None
-    return await asyncio.get_running_loop().run_in_executor(None, _inject_sync, pid)
+                          "which is not available; start the program with debugpy.listen() "
+                          "and use `connect`") from None
+    token = secrets.token_hex(32)
+    report = target_mod.ReportListener(token)
+    report_port = await report.start()
+    debugpy_dir = target_mod.debugpy_path_dir()
+    loop = asyncio.get_running_loop()
 
+    def deliver(event: dict) -> None:
+        loop.call_soon_threadsafe(on_event, event)
 
-def _inject_sync(pid: int) -> tuple[str, int, str, int]:
-    raise InjectError("attach by processId is not wired to apex_host yet")
+    try:
+        client = await loop.run_in_executor(None, lambda: _inject_sync(
+            pid, lambda address, htoken: injected_code(address, htoken, report_port, token,
+                                                       debugpy_dir), deliver))
+        try:
+            message = await asyncio.wait_for(report.report, 30)
+        except asyncio.TimeoutError:
+            client.close()
+            raise InjectError(f"the debugger did not start in process {pid} within 30 s "
+                              f"(its stderr may say why)") from None
+    finally:
+        report.close()
+    return "127.0.0.1", message["port"], token, pid, client

@@ -71,17 +71,15 @@ class ConnectAddress(Args, kw_only=True):
     host: Annotated[str, _doc("Host the target listens on; only loopback is accepted.")] = "127.0.0.1"
     port: Annotated[int, _doc("Port the target listens on."), msgspec.Meta(ge=1, le=65535)]
     token: Annotated[Optional[str], _doc(
-        "Access token the target was started with (`apex_harness.listen` prints it); "
-        "required when the target set one.")] = None
+        "pydevd access token the program's listener was started with, when it set one.")] = None
 
 
 class AttachArguments(CommonSessionArgs, kw_only=True):
     process_id: Annotated[Optional[Union[int, str]], _doc(
-        "Process id to attach to; Apex injects debugpy through the harness "
-        "(`apex_host`).")] = None
+        "Process id of a running Python 3.9–3.13 program to attach to; Apex injects the "
+        "harness and debugpy through `apex_host` (gdb).")] = None
     connect: Annotated[Optional[ConnectAddress], _doc(
-        "Address of a target that is already listening (it called `apex_harness.listen()` "
-        "or `debugpy.listen()`).")] = None
+        "Address of a program that is already listening (it called `debugpy.listen()`).")] = None
     terminate_debuggee: Annotated[bool, _doc(
         "Kill the program when the editor disconnects without saying otherwise.")] = False
 

@@ -4,12 +4,15 @@ import sys
 import time
 
 mode = sys.argv[1]
-debugpy_dir = os.environ.get("APEX_TEST_DEBUGPY_DIR")
-if debugpy_dir:
-    sys.path.append(debugpy_dir)
-import debugpy  # noqa: E402
+if mode != "none":  # "none": a plain program, for attach by pid
+    debugpy_dir = os.environ.get("APEX_TEST_DEBUGPY_DIR")
+    if debugpy_dir:
+        sys.path.append(debugpy_dir)
+    import debugpy
 
-host, port = debugpy.listen(("127.0.0.1", 0), in_process_debug_adapter=(mode == "inprocess"))
+    host, port = debugpy.listen(("127.0.0.1", 0), in_process_debug_adapter=(mode == "inprocess"))
+else:
+    port = 0
 print("LISTENING %d" % port, flush=True)
 
 
