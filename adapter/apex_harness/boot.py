@@ -54,6 +54,27 @@ def start(settings: dict) -> None:
         if path not in sys.path:
             sys.path.append(path)
     token = settings.get("APEX_HARNESS_TOKEN")
+    from . import pause
+
+    # Until the program's first line this thread is the harness's: the guard (installed
+    # first, so it is in place before any adapter can ask about it) ignores it.
+    pause.mark_harness_thread()
+    try:
+        _start_parts(settings, token)
+    finally:
+        pause.unmark_harness_thread()
+    if "APEX_HARNESS_RLIMITS" in settings:
+        # Last: limits such as RLIMIT_NOFILE must not stop the harness itself starting.
+        apply_rlimits(json.loads(settings["APEX_HARNESS_RLIMITS"]))
+
+
+def _start_parts(settings: dict, token) -> None:
+    if "APEX_HARNESS_GUARD" in settings:
+        from . import guard
+
+        config = json.loads(settings["APEX_HARNESS_GUARD"])
+        guard.install(config.get("policy") or {}, source=config.get("source", "apex run"),
+                      audit_log=config.get("auditLog"))
     if "APEX_HARNESS_CONNECT" in settings:
         if not token:
             _fail("APEX_HARNESS_CONNECT needs APEX_HARNESS_TOKEN")
@@ -70,16 +91,6 @@ def start(settings: dict) -> None:
         except (OSError, ValueError) as exc:
             _fail("cannot listen on %s: %s" % (settings["APEX_HARNESS_LISTEN"], exc))
         sys.stderr.write("apex-harness: listening on %s\n" % address)
-    if "APEX_HARNESS_GUARD" in settings:
-        # After the harness's own sockets exist: the guard polices the program, not us.
-        from . import guard
-
-        config = json.loads(settings["APEX_HARNESS_GUARD"])
-        guard.install(config.get("policy") or {}, source=config.get("source", "apex run"),
-                      audit_log=config.get("auditLog"))
-    if "APEX_HARNESS_RLIMITS" in settings:
-        # Last: limits such as RLIMIT_NOFILE must not stop the harness itself starting.
-        apply_rlimits(json.loads(settings["APEX_HARNESS_RLIMITS"]))
 
 
 def prepare_program(argv) -> None:
