@@ -99,3 +99,20 @@ async def code_actions(client, uri: str, line: int, diagnostics=(), only=None,
                           end=types.Position(line=end_line if end_line is not None else line,
                                              character=0)),
         context=types.CodeActionContext(diagnostics=list(diagnostics), only=only))) or []
+
+
+async def raw_request(client, method: str, params) -> object:
+    """Send a request exactly as given (bypassing the client's typed serialisation),
+    to check how the server answers malformed input."""
+    import asyncio
+    import json
+    import uuid
+    from concurrent.futures import Future
+
+    msg_id = f"raw-{uuid.uuid4()}"
+    future: Future = Future()
+    client.protocol._request_futures[msg_id] = future
+    body = json.dumps({"jsonrpc": "2.0", "id": msg_id, "method": method,
+                       "params": params}).encode()
+    client._server.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    return await asyncio.wrap_future(future)

@@ -5,7 +5,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from lsp_helpers import diagnostics_for, open_doc
+from lsp_helpers import diagnostics_for, open_doc, raw_request
 
 pytestmark = pytest.mark.asyncio
 
@@ -42,10 +42,12 @@ async def test_out_of_range_and_unknown_documents_get_errors(client, workspace):
             hover_params((workspace / "nope.py").as_uri(), 0, 0))
     # Malformed params (no position): an InvalidParams-style error, and the server lives on.
     with pytest.raises(JsonRpcException):
-        await client.protocol.send_request_async(
-            types.TEXT_DOCUMENT_HOVER, {"textDocument": {"uri": uri}})
+        await raw_request(client, types.TEXT_DOCUMENT_HOVER, {"textDocument": {"uri": uri}})
     with pytest.raises(JsonRpcException):
-        await client.protocol.send_request_async("apex/noSuchMethod", {})
+        await raw_request(client, types.TEXT_DOCUMENT_HOVER,
+                          {"textDocument": {"uri": uri}, "position": {"line": "x"}})
+    with pytest.raises(JsonRpcException):
+        await raw_request(client, "apex/noSuchMethod", {})
     with pytest.raises(JsonRpcException, match="apex.setMode"):
         await client.workspace_execute_command_async(types.ExecuteCommandParams(
             command="apex.setMode", arguments=["turbo"]))

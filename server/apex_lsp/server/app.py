@@ -18,6 +18,7 @@ from apex_lsp.analysis import FileResult
 
 from .config import ServerConfig
 from .project import ProjectState, Projects
+from .protocol import ApexProtocol
 from .scheduler import AnalysisPool, DocumentResult, Scheduler
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,8 @@ STATUS_NOTIFICATION = "apex/status"
 class ApexLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("apex", __version__,
-                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                         protocol_cls=ApexProtocol)
         self.projects = Projects()
         self.pool = AnalysisPool()
         self.scheduler = Scheduler(self)
