@@ -211,3 +211,21 @@ def test_garbage_on_the_socket_does_not_hurt_the_program(target_python, tmp_path
     with HarnessClient.connect(f"{host}:{port}", "tok") as client:
         assert client.request("ping")["pong"] is True
     assert proc.poll() is None
+
+
+def test_listen_from_environment_via_sitecustomize(target_python, tmp_path, kill_after):
+    """No wrapper at all: PYTHONPATH + APEX_HARNESS_LISTEN start a harness in `python app.py`."""
+    script = tmp_path / "app.py"
+    script.write_text("import os, sys\nprint(sys.argv[1:], 'APEX_HARNESS_TOKEN' in os.environ,"
+                      " flush=True)\nsys.stdin.readline()\n")
+    site = os.path.join(os.path.dirname(BOOT_SCRIPT), "_site")
+    env = {**os.environ, "PYTHONPATH": site, "APEX_HARNESS_LISTEN": "127.0.0.1:0",
+           "APEX_HARNESS_TOKEN": "tok"}
+    proc = subprocess.Popen([target_python, str(script), "x"], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    kill_after(proc)
+    line = proc.stderr.readline()
+    assert line.startswith("apex-harness: listening on tcp:127.0.0.1:"), line
+    assert proc.stdout.readline().strip() == "['x'] False"
+    with HarnessClient.connect(line.rsplit(" ", 1)[1].strip(), "tok") as client:
+        assert client.request("info")["argv"] == [str(script), "x"]
