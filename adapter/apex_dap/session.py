@@ -504,8 +504,6 @@ class Session:
                 pass
             await self.link.close()
             self.link = None
-        elif terminate is False and self.target is not None and self.kind == "launch":
-            pass
 
     async def client_gone(self) -> None:
         """The editor closed the connection without a disconnect."""

@@ -2,6 +2,7 @@
 import os
 import signal
 import subprocess
+import sys
 
 import pytest
 
@@ -166,6 +167,27 @@ def test_attach_by_process_id(make_client, dap_env, tmp_path, python):
         client.wait_event("terminated")
         open(stop_file, "w").close()
         assert process.wait(30) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_editor_disappears_during_attach_program_resumes(make_client, dap_env, tmp_path):
+    stop_file = str(tmp_path / "stop")
+    process, port = _listening_target(dap_env, sys.executable, "inprocess", stop_file)
+    try:
+        client = make_client()
+        client.initialize()
+        seq = client.request_async("attach", {"connect": {"host": "127.0.0.1", "port": port}})
+        client.wait_event("initialized")
+        client.request("setBreakpoints", {"source": {"path": LISTENS},
+                                          "breakpoints": [{"line": find_marker(LISTENS, "work")}]})
+        client.request("configurationDone")
+        client.response(seq)
+        client.stopped(reason="breakpoint")
+        assert client.close() == 0  # the editor vanishes while the program is paused
+        open(stop_file, "w").close()
+        assert process.wait(30) == 0  # resumed, breakpoints gone: it runs to its end
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)

@@ -238,3 +238,22 @@ def test_harness_answers_while_paused_and_stays_hidden(make_client, python):
     assert not any("apex_harness" in (f.get("source") or {}).get("path", "") for f in frames)
     client.request("disconnect", {"terminateDebuggee": True})
     client.wait_event("terminated")
+
+
+def test_goto_moves_execution(make_client):
+    client = make_client()
+    start_launch(client, BASIC, breakpoints=["add"], args=["1"])
+    tid = client.stopped(reason="breakpoint")["threadId"]
+    frame = client.top_frame(tid)
+    line = find_marker(BASIC, "add") + 1  # `return total` before `total` is assigned
+    targets = client.request("gotoTargets", {"source": {"path": BASIC}, "line": line})["body"]
+    mark = client.mark()
+    client.request("goto", {"threadId": tid, "targetId": targets["targets"][0]["id"]})
+    client.stopped(after=mark)
+    assert client.top_frame(tid)["line"] == line
+    client.request("setBreakpoints", {"source": {"path": BASIC}, "breakpoints": []})
+    client.request("continue", {"threadId": tid})
+    client.wait_event("terminated")
+    # `total` was never assigned: the program died with UnboundLocalError
+    assert "UnboundLocalError" in output_text(client)
+    assert frame["name"] == "add"
