@@ -29,6 +29,37 @@ def attribute_schema(struct: type) -> dict[str, Any]:
     return defs.get(ref.rsplit("/", 1)[-1], schema) | {"$defs": defs}
 
 
+def configuration_attributes() -> dict[str, Any]:
+    """``contributes.debuggers[].configurationAttributes`` for the VS Code extension."""
+    result = {}
+    for request, struct in (("launch", m.LaunchArguments), ("attach", m.AttachArguments)):
+        schema = attribute_schema(struct)
+        defs = schema.pop("$defs")
+        # package.json has no $defs: inline nested objects
+        result[request] = {"properties": _inline(schema.get("properties", {}), defs)}
+    return result
+
+
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target = dict(defs[node["$ref"].rsplit("/", 1)[-1]])
+            target.pop("title", None)
+            return _inline(target, defs)
+        return {k: _inline(v, defs) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node
+
+
+def _nested(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any] | None:
+    """The object schema behind ``prop`` (directly or as the non-null arm of anyOf)."""
+    for arm in [prop, *prop.get("anyOf", [])]:
+        if "$ref" in arm:
+            return defs[arm["$ref"].rsplit("/", 1)[-1]]
+    return None
+
+
 def _type_text(prop: dict[str, Any], defs: dict[str, Any]) -> str:
     if "$ref" in prop:
         return "object"
@@ -51,8 +82,8 @@ def table(struct: type, prefix: str = "") -> list[str]:
         default = json.dumps(prop["default"]) if "default" in prop else "required"
         rows.append(f"| `{prefix}{name}` | {_type_text(prop, defs)} | {default} | "
                     f"{prop.get('description', '')} |")
-        if "$ref" in prop:
-            nested = defs[prop["$ref"].rsplit("/", 1)[-1]]
+        nested = _nested(prop, defs)
+        if nested is not None:
             for sub, sprop in nested.get("properties", {}).items():
                 default = json.dumps(sprop["default"]) if "default" in sprop else "required"
                 rows.append(f"| `{prefix}{name}.{sub}` | {_type_text(sprop, defs)} | {default} | "
@@ -76,6 +107,9 @@ def main() -> int:
     with open(DOC, encoding="utf-8") as f:
         text = f.read()
     new = render(text)
+    if "--configuration-attributes" in sys.argv:
+        print(json.dumps(configuration_attributes(), indent=2))
+        return 0
     if "--check" in sys.argv:
         return 0 if new == text else 1
     with open(DOC, "w", encoding="utf-8") as f:

@@ -32,3 +32,22 @@ def test_apex_cli_has_the_dap_command():
     out = subprocess.run([sys.executable, "-m", "apex_cli", "dap", "--help"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "--port" in out.stdout, out.stderr
+
+
+def test_configuration_attributes_are_valid_json_schemas():
+    import jsonschema
+    attributes = docs.configuration_attributes()
+    assert set(attributes) == {"launch", "attach"}
+    for request, schema in attributes.items():
+        jsonschema.Draft7Validator.check_schema({"type": "object", **schema})
+        assert "$ref" not in str(schema), request
+    launch = {"type": "object", **attributes["launch"]}
+    jsonschema.validate({"program": "x.py", "stopOnEntry": True, "mode": "isolation"}, launch)
+    try:
+        jsonschema.validate({"mode": "lenient"}, launch)
+    except jsonschema.ValidationError:
+        pass
+    else:
+        raise AssertionError("an unknown mode must not validate")
+    attach = {"type": "object", **attributes["attach"]}
+    jsonschema.validate({"connect": {"host": "127.0.0.1", "port": 5678}}, attach)
