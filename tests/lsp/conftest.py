@@ -36,6 +36,15 @@ def _wake(client) -> None:
     client.waiters.clear()
 
 
+def as_dict(value):
+    """pygls hands untyped JSON objects over as namedtuples; tests compare dicts."""
+    if hasattr(value, "_asdict"):
+        return {k: as_dict(v) for k, v in value._asdict().items()}
+    if isinstance(value, list):
+        return [as_dict(v) for v in value]
+    return value
+
+
 def make_client() -> LanguageClient:
     """pytest-lsp's client, recording every notification and answering the
     server's own requests (registerCapability, applyEdit)."""
@@ -64,7 +73,7 @@ def make_client() -> LanguageClient:
         _wake(ls)
 
     def status(ls, params):
-        ls.statuses.append(params)
+        ls.statuses.append(as_dict(params))
         _wake(ls)
 
     def register_capability(ls, params: types.RegistrationParams):

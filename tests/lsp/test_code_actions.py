@@ -85,7 +85,8 @@ async def test_fix_all_applies_every_safe_fix(client, workspace):
 
 async def test_policy_actions_edit_pyproject(start, workspace):
     pyproject = workspace / "pyproject.toml"
-    pyproject.write_text('[project]\nname = "demo"\n\n[tool.apex]\nmode = "isolation"\n')
+    pyproject.write_text('[project]\nname = "demo"\n\n[tool.apex]\nmode = "isolation"\n'
+                         'extend-select = ["APX9"]\n')
     client = await start()
     text = "import requests\nrequests.get(url, timeout=5)\n"
     uri = open_doc(client, workspace / "net.py", text)
