@@ -35,6 +35,7 @@ EMAIL = re.compile(r"^[a-zA-Z0-9]+(?:\\.[a-zA-Z0-9]+)*@example\\.com$")
 import ast
 import functools
 import re
+import warnings
 
 from ..context import FileContext, argument
 from ..model import Confidence, Severity
@@ -156,7 +157,9 @@ def is_redos_prone(pattern: str | bytes, flags: int = 0) -> bool:
     if len(pattern) > MAX_PATTERN:
         return False
     try:
-        parsed = _sre_parse.parse(pattern, flags)
+        with warnings.catch_warnings():  # FutureWarning "possible nested set", bad escapes
+            warnings.simplefilter("ignore")
+            parsed = _sre_parse.parse(pattern, flags)
         return _nested_quantifier(parsed, _Budget())
     except (re.error, OverflowError, RecursionError, ValueError, TypeError, IndexError):
         return False
