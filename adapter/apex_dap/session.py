@@ -15,6 +15,7 @@ import secrets
 import shlex
 from typing import Any
 
+from . import extensions
 from .capabilities import adapter_capabilities
 from .engine import harness_link
 from .engine import target as target_mod
@@ -64,6 +65,9 @@ class Session:
         #: The harness inside a launched target (apex_host.client.HarnessClient), for the
         #: operations debugpy cannot do (recording, hot reload); None for attach.
         self.harness = None
+        #: ``fn(session, request) -> handler | None``, asked first for every request; a
+        #: time-travel view uses this to answer from history while showing the past.
+        self.interceptors: list = []
         # variablesReference -> (frameId, "locals" | "globals" | "container", evaluateName)
         self._refs: dict[int, tuple[int, str, str | None]] = {}
         # (variablesReference, name) -> evaluateName of that child
@@ -80,6 +84,25 @@ class Session:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
+
+    def route(self, request: Request):
+        """The coroutine function answering ``request`` (see apex_dap.extensions)."""
+        for intercept in self.interceptors:
+            handler = intercept(self, request)
+            if handler is not None:
+                return lambda req: handler(self, req)
+        extension = extensions.handler(request.command)
+        if extension is not None:
+            return lambda req: extension(self, req)
+        return getattr(self, f"{request.command}_request", None) or self.forward
+
+    @property
+    def program_name(self) -> str:
+        return self._program_name
+
+    def gate(self, operation: str, command: str) -> None:
+        """Raise the editor-facing refusal unless the policy allows ``operation``."""
+        self._gate(operation, command)
 
     def admit(self, request: Request) -> None:
         if self.required_token is None or request.command in ("initialize", "disconnect"):
@@ -128,7 +151,7 @@ class Session:
     # ------------------------------------------------------------------ initialize
     async def initialize_request(self, request: Request) -> dict[str, Any]:
         self.client_args = dict(request.arguments or {})
-        return adapter_capabilities()
+        return {**adapter_capabilities(), **extensions.capabilities()}
 
     # ------------------------------------------------------------------ launch
     async def launch_request(self, request: Request) -> None:
@@ -674,26 +697,3 @@ class Session:
         except LinkClosed as exc:
             raise EditFailed(str(exc)) from None
 
-    # ------------------------------------------------------------------ apex requests
-    async def apexTarget_request(self, request: Request) -> dict[str, Any]:
-        """What runs the program: pid, interpreter, and the harness beside debugpy."""
-        body: dict[str, Any] = {"kind": self.kind, "program": self._program_name,
-                                "pid": self.target.pid if self.target else None,
-                                "harness": None}
-        if self.harness is not None:
-            loop = asyncio.get_running_loop()
-            try:
-                info = await loop.run_in_executor(
-                    None, lambda: self.harness.request("info", timeout=5))
-            except Exception as exc:
-                raise RequestError(f"the harness in the program did not answer: {exc}") from None
-            body["harness"] = info
-        return body
-
-    async def apexPolicy_request(self, request: Request) -> dict[str, Any]:
-        if self.policy is None:
-            try:
-                return SessionPolicy(os.getcwd()).describe()
-            except Exception as exc:
-                raise RequestError(f"cannot load the policy: {exc}") from None
-        return self.policy.describe()

@@ -16,9 +16,11 @@ def test_every_custom_request_handler_is_documented():
     from apex_dap.session import Session
     with open(docs.DOC, encoding="utf-8") as f:
         text = f.read()
+    from apex_dap import extensions
     custom = [name[:-len("_request")] for name in dir(Session)
               if name.startswith("apex") and name.endswith("_request")]
-    assert custom
+    custom += [name for name in extensions.commands() if name.startswith("apex")]
+    assert {"apexStateEdits", "apexUndoStateEdit", "apexPolicy", "apexTarget"} <= set(custom)
     for name in custom:
         assert f"`{name}`" in text, name
 

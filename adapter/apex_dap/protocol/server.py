@@ -1,7 +1,8 @@
 """The editor-facing DAP endpoint: sequence numbers, dispatch by command, error replies.
 
 A handler object provides ``<command>_request(request)`` coroutines (debugpy's naming)
-and ``forward(request)`` for everything else. Each request runs as its own task, started
+and ``forward(request)`` for everything else, or ``route(request)`` returning the
+coroutine function to use. Each request runs as its own task, started
 in arrival order, so a long ``launch`` does not block the ``setBreakpoints`` an editor
 sends while it waits. A handler returns the response body (or None); raising
 :class:`RequestError` answers with an error the editor can show. Nothing a client sends
@@ -153,17 +154,18 @@ class DapServer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def _method(self, request: Request) -> Callable[[Request], Awaitable[Any]]:
+        route = getattr(self._handler, "route", None)
+        if route is not None:
+            return route(request)
+        return getattr(self._handler, f"{request.command}_request", None) or self._handler.forward
+
     async def _dispatch(self, request: Request) -> None:
-        method: Callable[[Request], Awaitable[Any]] | None = getattr(
-            self._handler, f"{request.command}_request", None)
         try:
             admit = getattr(self._handler, "admit", None)
             if admit is not None:
                 admit(request)
-            if method is None:
-                body = await self._handler.forward(request)
-            else:
-                body = await method(request)
+            body = await self._method(request)(request)
             if not request.responded:
                 self.respond(request, body)
         except RequestError as exc:
