@@ -1,10 +1,10 @@
 """One debug session: the editor-facing handlers, fronting debugpy inside the target.
 
-The protocol layer (``protocol/``) calls ``<command>_request`` here, or ``forward`` for
-commands Apex does not intercept; those go to debugpy unchanged. Apex answers itself:
-initialize/launch/attach/disconnect/terminate (it owns the target process), the
-mutating requests (policy gate, then its own state editor), loadedSources, and the
-``apex*`` custom requests.
+The protocol layer (``protocol/``) asks ``route`` which coroutine answers a request:
+a feature's handler (``features/``: state editing, introspection), the session's own
+``<command>_request`` (initialize/launch/attach/configurationDone/disconnect/terminate,
+since it owns the target process; the gates on evaluate/goto/restartFrame;
+loadedSources), or ``forward`` to debugpy unchanged.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from .engine.debugpy_link import DebugpyLink, LinkClosed
 from .engine.policy_gate import AuditTrail, PolicyRefused, SessionPolicy
 from .engine.resources import ResourceMonitor
 from .engine.state_edits import EditFailed, StateEditor
+from .engine.variable_index import VariableIndex
 from .protocol import messages as m
 from .protocol.server import DapServer, Request, RequestError
 
@@ -68,12 +69,7 @@ class Session:
         #: ``fn(session, request) -> handler | None``, asked first for every request; a
         #: time-travel view uses this to answer from history while showing the past.
         self.interceptors: list = []
-        # variablesReference -> (frameId, "locals" | "globals" | "container", evaluateName)
-        self._refs: dict[int, tuple[int, str, str | None]] = {}
-        # (variablesReference, name) -> evaluateName of that child
-        self._child_names: dict[tuple[int, str], str] = {}
-        self._frame_threads: dict[int, int] = {}
-        self._edit_threads: dict[int, int] = {}
+        self.variables = VariableIndex()
 
     # ------------------------------------------------------------------ plumbing
     def bind(self, client: DapServer) -> None:
@@ -442,9 +438,7 @@ class Session:
                                                  lambda sample: self._event("apexResources", sample))
                 self.resources.start()
         if event in ("stopped", "continued"):
-            self._refs.clear()
-            self._child_names.clear()
-            self._frame_threads.clear()
+            self.variables.clear()
         self._event(event, body)
 
     async def _watch_end(self) -> None:
@@ -539,30 +533,19 @@ class Session:
     # ------------------------------------------------------------------ inspection
     async def stackTrace_request(self, request: Request) -> Any:
         body = await self.forward(request)
-        thread_id = (request.arguments or {}).get("threadId")
-        for frame in body.get("stackFrames", []):
-            self._frame_threads[frame.get("id")] = thread_id
+        self.variables.saw_stack((request.arguments or {}).get("threadId"),
+                                 body.get("stackFrames", []))
         return body
 
     async def scopes_request(self, request: Request) -> Any:
         body = await self.forward(request)
-        frame_id = (request.arguments or {}).get("frameId")
-        for scope in body.get("scopes", []):
-            kind = "globals" if scope.get("name") == "Globals" else "locals"
-            self._refs[scope.get("variablesReference")] = (frame_id, kind, None)
+        self.variables.saw_scopes((request.arguments or {}).get("frameId"), body.get("scopes", []))
         return body
 
     async def variables_request(self, request: Request) -> Any:
         body = await self.forward(request)
-        parent = (request.arguments or {}).get("variablesReference")
-        frame_id = self._refs.get(parent, (None, "", None))[0]
-        for var in body.get("variables", []):
-            name, evaluate_name = var.get("name"), var.get("evaluateName")
-            if evaluate_name:
-                self._child_names[(parent, name)] = evaluate_name
-            ref = var.get("variablesReference") or 0
-            if ref and frame_id is not None:
-                self._refs[ref] = (frame_id, "container", evaluate_name)
+        self.variables.saw_variables((request.arguments or {}).get("variablesReference"),
+                                     body.get("variables", []))
         return body
 
     async def loadedSources_request(self, request: Request) -> dict[str, Any]:
@@ -604,75 +587,16 @@ class Session:
         self._gate("restart_frame", "restartFrame")
         raise RequestError("restartFrame is not available yet (it arrives with hot reload)")
 
-    # ------------------------------------------------------------------ state editing
-    async def setVariable_request(self, request: Request) -> dict[str, Any]:
-        args = m.parse(request.arguments, m.SetVariableArguments)
-        self._gate("state_edit", "setVariable")
-        context = self._refs.get(args.variables_reference)
-        if context is None:
-            raise RequestError("setVariable: unknown variablesReference (the program has moved "
-                               "on since the variables were read)")
-        frame_id, kind, _ = context
-        if kind == "container":
-            expression = self._child_names.get((args.variables_reference, args.name))
-            if not expression:
-                raise RequestError(f"{args.name} cannot be edited (it has no expression)")
-            return await self._edit(frame_id, "expression", expression=expression, value=args.value)
-        return await self._edit(frame_id, "global" if kind == "globals" else "local",
-                                name=args.name, value=args.value)
+    # ------------------------------------------------------------------ for features
+    def send_event(self, event: str, body: dict[str, Any] | None = None) -> None:
+        self._event(event, body)
 
-    async def setExpression_request(self, request: Request) -> dict[str, Any]:
-        args = m.parse(request.arguments, m.SetExpressionArguments)
-        self._gate("state_edit", "setExpression")
-        if args.frame_id is None:
-            raise RequestError("setExpression needs a frameId (pause the program first)")
-        return await self._edit(args.frame_id, "expression", expression=args.expression,
-                                value=args.value)
-
-    async def _edit(self, frame_id: int, kind: str, *, value: str, name: str | None = None,
-                    expression: str | None = None) -> dict[str, Any]:
-        try:
-            record = await self.editor.edit(frame_id, kind, name=name, expression=expression,
-                                            value=value)
-        except EditFailed as exc:
-            raise RequestError(f"cannot set {expression or name}: {exc}") from None
-        thread_id = self._frame_threads.get(frame_id)
-        if thread_id is not None:
-            self._edit_threads[record.id] = thread_id
-        if self.audit is not None:
-            self.audit.record("state_edit", target=record.target, edit=record.id,
-                              old=record.old, new=record.new, session=self._program_name)
-        self._invalidate()
-        self._event("apexStateEdit", record.to_wire())
-        return {"value": record.new, "type": getattr(record, "type", None), "variablesReference": 0}
-
-    def _invalidate(self) -> None:
+    def invalidate_variables(self) -> None:
         if self.client_args.get("supportsInvalidatedEvent"):
             self._event("invalidated", {"areas": ["variables"]})
 
-    async def apexStateEdits_request(self, request: Request) -> dict[str, Any]:
-        return {"edits": [e.to_wire() for e in self.editor.edits]}
-
-    async def apexUndoStateEdit_request(self, request: Request) -> dict[str, Any]:
-        args = m.parse(request.arguments, m.UndoStateEditArguments)
-        self._gate("state_edit", "apexUndoStateEdit")
-        try:
-            record = self.editor.find_undo_target(args.id)
-        except EditFailed as exc:
-            raise RequestError(str(exc)) from None
-        frame_id = await self._current_frame(self._edit_threads.get(record.id))
-        try:
-            reply = await self.editor.undo(record, frame_id)
-        except EditFailed as exc:
-            raise RequestError(f"cannot undo edit {record.id}: {exc}") from None
-        if self.audit is not None:
-            self.audit.record("state_edit", target=record.target, undo=record.id,
-                              old=reply["old"], new=reply["new"], session=self._program_name)
-        self._invalidate()
-        return {"edit": record.to_wire(), "value": reply["new"]}
-
-    async def _current_frame(self, thread_id: int | None) -> int:
-        """A suspended frame to run the undo on: the edit's thread if still paused."""
+    async def suspended_frame(self, thread_id: int | None) -> int:
+        """The top frame of ``thread_id`` (else of any thread) while it is paused."""
         threads = [thread_id] if thread_id is not None else []
         if not threads:
             body = await self._debugpy("threads")
@@ -684,10 +608,9 @@ class Session:
                 continue
             frames = body.get("stackFrames") or []
             if frames:
-                self._frame_threads[frames[0]["id"]] = tid
+                self.variables.saw_stack(tid, frames)
                 return frames[0]["id"]
-        raise RequestError("pause the program to undo an edit (edits are undone on the "
-                           "paused thread)")
+        raise RequestError("pause the program first (this runs on a paused thread)")
 
     async def _evaluate_internal(self, expression: str, frame_id: int) -> dict[str, Any]:
         link = self._require_link("evaluate")

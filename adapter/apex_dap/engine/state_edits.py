@@ -28,10 +28,14 @@ class StateEdit:
     expression: str
     time: float = field(default_factory=time.time)
     undone: bool = False
+    type: str | None = None
+    #: The thread that owned the frame: undo runs there while it is paused.
+    thread_id: int | None = None
 
     def to_wire(self) -> dict[str, Any]:
         d = asdict(self)
         d["frameId"] = d.pop("frame_id")
+        d["threadId"] = d.pop("thread_id")
         return d
 
 
@@ -84,8 +88,7 @@ class StateEditor:
             "value": value, "id": edit_id}))
         record = StateEdit(id=edit_id, target=reply["target"], kind=reply["kind"],
                            old=reply["old"], new=reply["new"], frame_id=frame_id,
-                           expression=expression or name or "")
-        record.type = reply.get("type")  # type: ignore[attr-defined]
+                           expression=expression or name or "", type=reply.get("type"))
         self.edits.append(record)
         return record
 
