@@ -35,13 +35,13 @@ def register(server) -> None:
         ls.supports_progress = bool(caps.window and caps.window.work_done_progress)
         ls.watch_registration = bool(ws_caps and ws_caps.did_change_watched_files
                                      and ws_caps.did_change_watched_files.dynamic_registration)
+        if params.process_id:
+            asyncio.ensure_future(watch_parent(ls, params.process_id))
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls, params: types.InitializedParams) -> None:
         for message in ls.init_errors:
             ls.warn(f"Apex: {message}; using the default")
-        if ls.process_id:
-            asyncio.ensure_future(watch_parent(ls, ls.process_id))
         if ls.watch_registration:
             await _register_policy_watchers(ls)
         from .settings import pull_configuration
@@ -82,6 +82,18 @@ async def _register_policy_watchers(ls) -> None:
 
 
 def parent_alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie, dead but not yet reaped, counts as gone)."""
+    try:
+        import psutil
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except ImportError:
+        pass
+    except Exception:  # NoSuchProcess, AccessDenied on exotic systems
+        return _signal_zero(pid)
+    return _signal_zero(pid)
+
+
+def _signal_zero(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
