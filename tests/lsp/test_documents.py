@@ -93,9 +93,6 @@ async def test_syntax_error_keeps_recovered_findings(client, workspace):
     assert syntax.range.start.line == 0
 
 
-@pytest.mark.xfail(reason="FileContext.report (analysis/context.py) still passes UTF-8 byte "
-                          "offsets as Finding.column, which the model documents as characters",
-                   strict=False)
 async def test_non_ascii_columns_are_utf16(client, workspace):
     # "😋" is two UTF-16 code units: the eval call starts at character 11, not 10.
     text = 's = "😋"; x = eval(expr)\n'
