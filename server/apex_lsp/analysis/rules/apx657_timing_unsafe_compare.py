@@ -3,9 +3,10 @@
 ## What it does
 Flags `==`/`!=` comparisons where one side is an HMAC digest
 (`hmac.new(...).hexdigest()`, `hmac.digest(...)`) or a value named like a
-signature, MAC, digest or a qualified token (`signature`, `expected_sig`,
-`mac`, `csrf_token`, `api_key`, `reset_token`, ...), and the other side is not
-a constant. Plain `token` and `sig` are left alone because lexers and signal
+secret, HMAC, OTP or a qualified token (`csrf_token`, `api_key`,
+`reset_token`, ...), or a signature or MAC in a verification context
+(`expected_signature`, `calculated_mac`, `headers["X-Signature"]`), and the
+other side is not a constant. Plain `token` and `sig` are left alone because lexers and signal
 handlers use those words; so are comparisons of two attributes with the same
 name (`self.signature == other.signature` in an `__eq__`) and comparisons with
 upper-case constants.
@@ -41,12 +42,28 @@ from ..model import Confidence, Severity
 from ..rule import Rule
 from ._secrets import expression_name, words
 
-_SECRET_LAST = frozenset({"signature", "hmac", "mac", "digest", "secret", "apikey",
-                          "otp"})
+#: Always secret. ("digest" is left out: content digests such as image_digest are not.)
+_SECRET_LAST = frozenset({"hmac", "secret", "apikey", "otp"})
+#: Secret only in a verification context: "signature" is also inspect.Signature, "mac" a
+#: MAC address. The context is a qualifier on either side or a value read from a request.
+_CONTEXT_LAST = frozenset({"signature", "mac"})
+_CONTEXT_WORDS = frozenset({"expected", "calculated", "computed", "provided", "given",
+                            "received", "request", "hmac", "webhook", "original", "header",
+                            "headers", "stored", "sent", "regenerated", "generated", "actual",
+                            "x"})
 _TOKEN_QUALIFIERS = frozenset({"csrf", "xsrf", "auth", "access", "session", "reset", "api",
                                "bearer", "refresh", "verification", "secret", "confirm",
                                "confirmation", "invite", "magic", "expected", "provided",
                                "given", "stored"})
+
+
+def _verification_context(left: ast.AST, right: ast.AST) -> bool:
+    for side in (left, right):
+        if isinstance(side, ast.Subscript):
+            return True  # headers["X-Signature"], request.form["mac"]
+        if _CONTEXT_WORDS.intersection(words(expression_name(side) or "")):
+            return True
+    return False
 
 
 def _secret_name(name: str | None) -> bool:
@@ -90,7 +107,15 @@ class TimingUnsafeCompare(Rule):
         if left_name == right_name or (right_name or "").isupper() or (left_name or "").isupper():
             return  # self.signature == other.signature (an __eq__), or a protocol constant
         for side in (left, right):
-            if _digest_call(side, ctx) or _secret_name(expression_name(side)):
+            if self._secret(side, left, right, ctx):
                 ctx.report(self, node, "comparing secrets with == leaks timing; use "
                                        "hmac.compare_digest")
                 return
+
+    @staticmethod
+    def _secret(side: ast.AST, left: ast.AST, right: ast.AST, ctx: FileContext) -> bool:
+        name = expression_name(side)
+        if _digest_call(side, ctx) or _secret_name(name):
+            return True
+        parts = words(name or "")
+        return bool(parts) and parts[-1] in _CONTEXT_LAST and _verification_context(left, right)

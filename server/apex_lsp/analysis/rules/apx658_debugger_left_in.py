@@ -2,9 +2,10 @@
 
 ## What it does
 Flags `breakpoint()`, `pdb.set_trace()`, `ipdb.set_trace()`,
-`pudb.set_trace()`, `pdb.post_mortem()` and the remote debuggers
+`pudb.set_trace()`, `IPython.embed()` and the remote debuggers
 `remote_pdb.set_trace()`, `rpdb.set_trace()`, `web_pdb.set_trace()` and
-`madbg.set_trace()`.
+`madbg.set_trace()`. `pdb.post_mortem()` is not flagged: command-line tools
+call it on purpose behind a `--pdb` option.
 
 ## Why is this bad
 In production a breakpoint stops the request (or the whole service) waiting
@@ -34,8 +35,8 @@ from ..context import FileContext
 from ..model import Confidence, Severity
 from ..rule import Rule
 
-_LOCAL = frozenset({"breakpoint", "builtins.breakpoint", "pdb.set_trace", "pdb.post_mortem",
-                    "pdb.Pdb.set_trace", "ipdb.set_trace", "ipdb.post_mortem", "pudb.set_trace",
+_LOCAL = frozenset({"breakpoint", "builtins.breakpoint", "pdb.set_trace",
+                    "pdb.Pdb.set_trace", "ipdb.set_trace", "pudb.set_trace",
                     "IPython.embed", "IPython.core.debugger.set_trace"})
 _REMOTE = frozenset({"remote_pdb.set_trace", "rpdb.set_trace", "web_pdb.set_trace",
                      "madbg.set_trace", "celery.contrib.rdb.set_trace"})
