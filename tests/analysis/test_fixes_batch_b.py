@@ -105,3 +105,23 @@ def test_fix_is_dropped_when_the_edit_would_not_parse():
     fix = findings[0].fix
     if fix is not None:
         ast.parse(_apply(source, fix))
+
+
+@pytest.mark.parametrize("rule_id, before, after", [
+    ("APX605", "import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(dest)\n",
+     'import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(dest, filter="data")\n'),
+    ("APX605", "import tarfile\ntarfile.open(p).extract(member)\n",
+     'import tarfile\ntarfile.open(p).extract(member, filter="data")\n'),
+    ("APX607", "import shutil\nshutil.unpack_archive(\n    src,\n    dest,\n)\n",
+     'import shutil\nshutil.unpack_archive(\n    src,\n    dest, filter="data",\n)\n'),
+])
+def test_add_extraction_filter(rule_id, before, after):
+    fixed, title = _fix_once(rule_id, before)
+    assert fixed == after
+    assert 'filter="data"' in title
+
+
+def test_no_filter_fix_when_the_archive_type_is_a_guess():
+    source = "archive.extractall(dest)\n"
+    (finding,) = Analyzer([rules_by_id()["APX605"]]).analyze_source(source).findings
+    assert finding.fix is None

@@ -13,7 +13,9 @@ Tar members can be named `../../etc/cron.d/x` or `/home/user/.bashrc`, or be
 symlinks and hard links pointing outside the target directory; without a
 filter, extraction writes wherever the archive says (CVE-2007-4559,
 CWE-22). Python 3.14 makes `filter="data"` the default; earlier versions do
-not filter at all.
+not filter at all. When the receiver is known to be a tar archive the finding
+carries a fix that adds `filter="data"`, which rejects such members (it needs
+Python 3.12, or a security release from 3.8.17 on).
 
 ## Example
 ```python
@@ -38,6 +40,7 @@ import ast
 from ..context import FileContext, keyword
 from ..model import Confidence, Severity
 from ..rule import Rule
+from ._fixes import add_keyword
 
 _OPENERS = frozenset({"tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open",
                       "tarfile.TarFile.gzopen", "tarfile.TarFile.bz2open",
@@ -96,5 +99,6 @@ class TarfileUnfilteredExtract(Rule):
                 return
         elif kind is None:
             return
+        fix = add_keyword(ctx, node, 'filter="data"', 'Add filter="data" (Python 3.12+, 3.8.17+)')
         ctx.report(self, node, f"tar {method}() without filter= can write outside the target "
-                               "directory; pass filter='data'")
+                               "directory; pass filter='data'", fix=fix)

@@ -7,7 +7,7 @@ backported to security releases of 3.8-3.11).
 ## Why is this bad
 For tar formats `unpack_archive` uses `tarfile` without a filter, so members
 named `../x`, absolute paths and links pointing outside the destination are
-written where the archive says (CWE-22).
+written where the archive says (CWE-22). The fix adds `filter="data"`.
 
 ## Example
 ```python
@@ -29,6 +29,7 @@ import ast
 from ..context import FileContext, keyword
 from ..model import Confidence, Severity
 from ..rule import Rule
+from ._fixes import add_keyword
 
 
 class UnpackArchive(Rule):
@@ -45,5 +46,7 @@ class UnpackArchive(Rule):
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         if keyword(node, "filter") is None and len(node.args) < 4 and \
                 not any(k.arg is None for k in node.keywords):
+            fix = add_keyword(ctx, node, 'filter="data"',
+                              'Add filter="data" (Python 3.12+, 3.8.17+)')
             ctx.report(self, node, "unpack_archive() without filter= can write outside the "
-                                   "destination; pass filter='data'")
+                                   "destination; pass filter='data'", fix=fix)
