@@ -75,7 +75,7 @@ def test_hybrid_audits_as_info_and_mentions_scopes(project):
     (run,) = [f for f in findings if f.rule == "APX902"]
     assert run.severity == Severity.INFO and "is audited in hybrid mode" in run.message
     network = [f for f in findings if f.line == 5 and "network access" in f.message]
-    assert "(except for localhost, 127.0.0.0/8, ::1)" in network[0].message
+    assert "(allowed for localhost, 127.0.0.0/8, ::1)" in network[0].message
 
 
 def test_file_overrides_change_the_verdict(project):

@@ -55,7 +55,7 @@ def apply_policy(findings: Iterable[Finding], policy: Any, *,
         verdict = f"is {_VERBS.get(action, action)} in {mode} mode"
         scopes = tuple(getattr(rule, "allow", ()) or ())
         if scopes:
-            verdict += f" (except for {', '.join(scopes)})"
+            verdict += f" (allowed for {', '.join(_scope_text(s) for s in scopes)})"
         verdict += f" — policy: {label}"
         severity = Severity.HIGH if action == "deny" else Severity.INFO
         partner = partners.get(_place(use, use.capability))
@@ -107,6 +107,10 @@ def source_label(source: str | None) -> str | None:
         return source
     name = os.path.basename(source)
     return f"{name} [tool.apex]" if name == "pyproject.toml" else name
+
+
+def _scope_text(scope: str) -> str:
+    return "paths inside the project" if scope in ("**", "**/*") else scope
 
 
 def _is_use(finding: Finding) -> bool:

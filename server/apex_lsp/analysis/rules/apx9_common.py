@@ -36,9 +36,9 @@ class CapabilityUse(Rule):
     #: severity until the policy has judged it.
     severity = Severity.HIGH
     confidence = Confidence.HIGH
-    #: Off until every consumer passes findings through ``apply_policy``: without the
-    #: policy these facts are noise. Select them with ``extend-select = ["APX9"]``.
-    enabled_by_default = False
+    #: On: every consumer (``apex check``, the language server) passes findings
+    #: through the policy, which drops allowed uses (everything in development mode).
+    enabled_by_default = True
     _call_table: ClassVar[Dict[str, str]] = {}
     _method_table: ClassVar[Dict[str, str]] = {}
     _attributes: ClassVar[FrozenSet[str]] = frozenset()
