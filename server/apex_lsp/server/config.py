@@ -23,6 +23,9 @@ from typing import Any, Mapping
 
 from apex_policy import MODES
 
+#: Every setting, as documented in docs/lsp.md (a test keeps the two in step).
+SETTING_KEYS = ("mode", "policy", "diagnostics.delivery", "diagnostics.runOn", "scan.maxFiles",
+                "largeFileBytes")
 DELIVERIES = ("auto", "push", "pull")
 RUN_ON = ("change", "save")
 SECTION = "apex"
@@ -65,7 +68,7 @@ def parse_config(raw: Any) -> tuple[ServerConfig, list[str]]:
     # Accept both {"apex": {...}} and the section itself.
     if SECTION in raw and isinstance(raw[SECTION], Mapping) and len(raw) == 1:
         raw = raw[SECTION]
-    known = {"mode", "policy", "diagnostics", "scan", "largeFileBytes"}
+    known = {key.split(".")[0] for key in SETTING_KEYS}
     for key in raw:
         if key not in known:
             errors.append(f"apex.{key}: unknown setting (expected one of "
