@@ -86,3 +86,23 @@ def test_policy_schema(tmp_path):
     flat = json.loads(apex("policy", "schema", "--flat", cwd=tmp_path).stdout)
     assert {"key": "min-severity"}.items() <= next(e for e in flat
                                                    if e["key"] == "min-severity").items()
+
+
+def test_check_mode_isolation_reports_denied_capabilities(project):
+    root = project('mode = "development"\n')
+    (root / "src" / "app.py").write_text(
+        "import os\nimport socket\n"
+        "socket.create_connection(('example.com', 80))\n"
+        "os.getenv('HOME')\n")
+    relaxed = apex("check", "--format", "json", "src", cwd=root)
+    assert relaxed.returncode == 0, relaxed.stdout + relaxed.stderr
+    assert json.loads(relaxed.stdout)["findings"] == []
+    strict = apex("check", "--mode", "isolation", "--format", "json", "src", cwd=root)
+    assert strict.returncode == 1, strict.stderr
+    findings = {(f["line"], f["rule"]): f for f in json.loads(strict.stdout)["findings"]}
+    network = findings[(3, "APX901")]
+    assert network["severity"] == "high" and network["capability"] == "network"
+    assert network["message"] == ("network access (socket.create_connection) is denied in "
+                                  "isolation mode — policy: pyproject.toml [tool.apex]")
+    env = findings[(4, "APX908")]
+    assert env["severity"] == "info" and "is audited in isolation mode" in env["message"]
