@@ -230,10 +230,12 @@ class Session:
 
     async def _start_piped(self, command: list[str], cwd: str, env: dict[str, str]) -> None:
         try:
+            die_with_adapter = getattr(self.args, "terminate_debuggee", True)
             process = await asyncio.create_subprocess_exec(
                 *command, cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-                start_new_session=True)
+                start_new_session=True,
+                preexec_fn=target_mod.die_with_parent if die_with_adapter else None)
         except OSError as exc:
             raise RequestError(f"cannot start {command[0]}: {exc}") from None
         self.target = target_mod.Target(process.pid, process)

@@ -191,3 +191,17 @@ def test_editor_disappears_during_attach_program_resumes(make_client, dap_env, t
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_adapter_killed_outright_takes_the_launched_program_with_it(make_client):
+    client = make_client()
+    start_launch(client, SPIN)
+    pid = client.wait_event("process")["body"]["systemProcessId"]
+    client.wait_event("output")
+    os.kill(client.process.pid, signal.SIGKILL)  # no chance to clean up
+    import psutil
+    try:
+        psutil.Process(pid).wait(15)
+    except psutil.NoSuchProcess:
+        pass
+    assert not pid_alive(pid)

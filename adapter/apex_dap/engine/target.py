@@ -96,6 +96,20 @@ def target_env(extra: dict[str, str | None], token: str, internal_console: bool)
     return env
 
 
+def die_with_parent() -> None:
+    """In the child before exec: SIGKILL it if the adapter dies (even by SIGKILL).
+
+    Graceful endings kill the process group themselves; this covers the adapter being
+    killed outright, so a launched program is never left orphaned (Linux only).
+    """
+    try:
+        import ctypes
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except Exception:
+        pass
+
+
 class ReportListener:
     """Loopback listener that waits for the boot script to say which port pydevd took."""
 
