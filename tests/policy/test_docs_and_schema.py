@@ -61,3 +61,21 @@ def test_flat_settings_cover_every_key():
     assert entries["capabilities.network.action"]["modeDefaults"] == {
         "isolation": "deny", "development": "allow", "hybrid": "audit"}
     assert entries["min-severity"]["default"] == "info"
+
+
+def test_documented_examples_load_without_errors(tmp_path):
+    import re
+
+    from apex_policy import load_settings
+    for name in ("policy.md", "configuration.md"):
+        text = (DOCS / name).read_text(encoding="utf-8")
+        blocks = re.findall(r"```toml\n(.*?)```", text, re.S)
+        assert blocks, name
+        for index, block in enumerate(blocks):
+            if "[tool.apex]" not in block:
+                continue
+            project = tmp_path / f"{name}-{index}"
+            project.mkdir()
+            (project / "pyproject.toml").write_text(block, encoding="utf-8")
+            loaded = load_settings(str(project))
+            assert loaded.errors == [], (name, index, loaded.errors)
