@@ -13,6 +13,7 @@ values before the bad key (or the defaults) are used.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 import threading
@@ -23,6 +24,7 @@ from typing import Any, Callable
 from apex_lsp.analysis import FileResult, Finding
 from apex_lsp.analysis.checker import Checker
 from apex_lsp.analysis.projects import ConfigError, Project, ProjectResolver
+from apex_lsp.analysis.taint.checking import taint_passes
 
 from .config import ServerConfig
 
@@ -111,10 +113,15 @@ class Projects:
 
     def _build(self, config: ServerConfig) -> None:
         self._problems: dict[str, list[SettingsProblem]] = {}
+        # Taint keeps per-function facts between analyses (cache=True): an edit
+        # re-analyses only the functions whose text changed.
+        passes = functools.partial(taint_passes, cache=True)
         self._checker = Checker(ProjectResolver(mode=config.mode,
-                                                loader=_lenient_loader(config, self._problems)))
+                                                loader=_lenient_loader(config, self._problems)),
+                                passes_factory=passes)
         self._fallback = Checker(ProjectResolver(mode=config.mode,
-                                                 loader=_defaults_loader(config)))
+                                                 loader=_defaults_loader(config)),
+                                 passes_factory=passes)
         self._states: dict[str, ProjectState] = {}
 
     def reset(self, config: ServerConfig | None = None) -> None:
