@@ -18,7 +18,7 @@ from typing import Any, Dict, List
 from .capabilities import (CAPABILITIES, CAPABILITY_DOCS, DEBUG_OPERATION_DOCS,
                            DEBUG_OPERATIONS, DEFAULT_MODE, MODE_DOCS, MODES)
 from .detection import ATTRIBUTES, CALLS, METHODS
-from .keys import KEYS, KIND_TYPES, PERMISSION_FIELDS, Key
+from .keys import KEYS, PERMISSION_FIELDS, Key
 from .modes import CAPABILITY_DEFAULTS, DEBUG_DEFAULTS, LIMIT_DEFAULTS, RATIONALE
 from .schema import key_default, mode_defaults
 from .units import format_duration, format_size

@@ -90,7 +90,8 @@ def parse_expiry(value: object, *, granted_at: datetime) -> datetime:
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"expected an ISO timestamp like 2026-12-31T18:00:00Z, got {value!r}")
+            raise ValueError("expected an ISO timestamp like 2026-12-31T18:00:00Z, "
+                             f"got {value!r}") from None
     else:
         try:
             seconds = parse_duration(value)

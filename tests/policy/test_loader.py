@@ -1,6 +1,7 @@
 """Discovery, merge order, origins, validation errors with positions, caching."""
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import pytest
@@ -182,9 +183,9 @@ def test_parse_is_cached_until_the_file_changes(project):
 
 def test_settings_tree_is_frozen(project):
     loaded = load_settings(str(project("")))
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         loaded.settings.mode = "isolation"  # type: ignore[misc]
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         loaded.settings.policy.limits.memory = 1  # type: ignore[misc]
 
 
