@@ -205,6 +205,23 @@ FUNCTIONS = {
         def main():
             a(sys.argv[1], 3)  # expect: APX801
     """,
+    "functions without sources are analysed when a flow reaches them": """
+        import sys
+        def save(path):
+            handle = open(path, "w")
+        def main():
+            save(sys.argv[1])  # expect: APX806
+    """,
+    "callers of a source-returning function are analysed": """
+        import sys
+        def get():
+            return sys.argv[1]
+        def use():
+            name = get()
+            open(name)  # expect: APX806
+        def other():
+            open("fixed")
+    """,
     "argument order and unrelated parameters": """
         import os, sys
         def run(safe, cmd):

@@ -12,7 +12,7 @@ def run(cmd):
 
 
 def unrelated(x):
-    return x.upper()
+    return x.upper() + os.getenv("SUFFIX", "")
 """
 
 MID = """\
@@ -167,3 +167,27 @@ def test_rule_selection(tmp_path):
     workspace = TaintWorkspace(rule_ids=["APX800"])
     workspace.update_files(paths.values())
     assert workspace.findings() == []
+
+
+def test_callers_of_a_source_returning_function_in_another_file(tmp_path):
+    (tmp_path / "inputs.py").write_text("import sys\n\n\ndef target():\n    return sys.argv[1]\n")
+    (tmp_path / "use.py").write_text(textwrap.dedent("""\
+        from inputs import target
+
+
+        def load():
+            name = target()
+            return open(name).read()
+
+
+        def unrelated(path):
+            return open(path).read()
+    """))
+    workspace = TaintWorkspace()
+    workspace.update_files([str(tmp_path / "inputs.py"), str(tmp_path / "use.py")])
+    [finding] = workspace.findings()
+    assert (finding.line, finding.rule) == (6, "APX806")
+    assert [s.location.line for s in finding.path_steps] == [5, 5, 5, 5, 6]
+    # `unrelated` was never needed, so never analysed.
+    module = workspace.modules[str(tmp_path / "use.py")]
+    assert "unrelated" in module.deferred and "load" not in module.deferred

@@ -21,11 +21,13 @@ from .taint_pass import TaintPass
 from .workspace import TaintWorkspace
 
 
-def taint_passes(analysis, facts_dir: str | None = None) -> list:
+def taint_passes(analysis, facts_dir: str | None = None, cache: bool = False) -> list:
     """A Checker ``passes_factory``: the taint pass configured by ``[tool.apex.taint]``.
 
     With ``enabled = false`` the returned pass selects no rule, which also keeps
-    the Analyzer from adding a default one.
+    the Analyzer from adding a default one. A long-lived analyzer that sees the
+    same files again (the language server) wants ``cache=True``:
+    ``functools.partial(taint_passes, cache=True)``.
     """
     from .. import selection as selection_module
     taint = getattr(analysis, "taint", None)
@@ -40,7 +42,7 @@ def taint_passes(analysis, facts_dir: str | None = None) -> list:
     if not enabled:
         rule_ids = ()
     return [TaintPass(rule_ids, settings=taint, severity_overrides=overrides,
-                      facts_dir=facts_dir)]
+                      facts_dir=facts_dir, cache=cache)]
 
 
 def add_cross_file_findings(checker, report, facts_dir: str) -> int:

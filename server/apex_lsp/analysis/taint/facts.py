@@ -13,7 +13,7 @@ they are cached by content hash and reused after edits elsewhere; linking
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 #: (line, column, end_line, end_column, message); columns are 1-based.
 Step = tuple
@@ -108,3 +108,47 @@ class ModuleFacts:
     imports: dict
     #: Module-level source text hash, for the workspace to notice edits.
     digest: str = ""
+    #: Functions not analysed yet (see module.ModuleAnalysis) -> the names they call.
+    deferred: dict = field(default_factory=dict)
+
+
+#: Bumped whenever the plain form below changes.
+PLAIN_VERSION = 1
+
+
+def to_plain(module: ModuleFacts) -> tuple:
+    """Module facts as tuples, dicts and strings only (for ``marshal``: much faster
+    than pickling dataclasses, which matters when every file's facts are written)."""
+    def flow(f: Flow):
+        dest = f.dest
+        if dest[0] == "sink":
+            hit = dest[1]
+            dest = ("sink", (hit.kind, hit.name, hit.span, hit.stmt_lines, hit.confidence))
+        return (f.origin, dest, f.steps, f.cleared)
+
+    functions = {q: (f.qualname, f.params, f.line, tuple(flow(x) for x in f.flows),
+                     tuple((s.target, s.name, s.span, s.stmt_lines, s.bound) for s in f.sites),
+                     tuple((v.span, v.kind, v.verdict, v.detail) for v in f.verdicts))
+                 for q, f in module.functions.items()}
+    return (PLAIN_VERSION, module.name, module.path, functions, module.imports, module.digest,
+            {q: tuple(sorted(names)) for q, names in module.deferred.items()})
+
+
+def from_plain(data: tuple) -> ModuleFacts:
+    if not isinstance(data, tuple) or not data or data[0] != PLAIN_VERSION:
+        raise ValueError("not module facts of this version")
+    _, name, path, functions, imports, digest, deferred = data
+
+    def flow(item):
+        origin, dest, steps, cleared = item
+        if dest[0] == "sink":
+            dest = ("sink", SinkHit(*dest[1]))
+        return Flow(origin, dest, steps, cleared)
+
+    return ModuleFacts(
+        name, path,
+        {q: FunctionFacts(qualname, params, line, tuple(flow(x) for x in flows),
+                          tuple(CallSite(*s) for s in sites),
+                          tuple(Verdict(*v) for v in verdicts))
+         for q, (qualname, params, line, flows, sites, verdicts) in functions.items()},
+        imports, digest, {q: frozenset(names) for q, names in deferred.items()})

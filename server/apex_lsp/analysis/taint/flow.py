@@ -157,7 +157,8 @@ class FunctionFlow:
         if cls is ast.Expr:
             value = node.value
             self.ev(value)
-            if value.__class__ is ast.Call and self.m.qualname(value.func) in tables.NO_RETURN_CALLS:
+            if value.__class__ is ast.Call and _last_name(value.func) in _NO_RETURN_NAMES and \
+                    self.m.qualname(value.func) in tables.NO_RETURN_CALLS:
                 self.dead = True
         elif cls is ast.Assign:
             taint = self.ev(node.value)
@@ -561,11 +562,17 @@ class FunctionFlow:
         func = node.func
         qual = self.m.qualname(func)
         is_attr = func.__class__ is ast.Attribute
-        receiver = self.ev(func.value) if is_attr else EMPTY
-        positional = [self.ev(arg) for arg in node.args]
-        keywords = {kw.arg: self.ev(kw.value) for kw in node.keywords}
-        spec = self.spec
         resolved_import = qual is not None and self.m.is_import(qual)
+        spec = self.spec
+        if not is_attr:
+            receiver = EMPTY
+        elif resolved_import and _root_name(func) not in self.env and \
+                not _source_prefix(qual, spec.source_attributes):
+            receiver = EMPTY  # a module attribute (`os.path.join`): nothing to read
+        else:
+            receiver = self.ev(func.value)
+        positional = [self.ev(arg) for arg in node.args] if node.args else []
+        keywords = {kw.arg: self.ev(kw.value) for kw in node.keywords} if node.keywords else {}
         method = func.attr if is_attr else None
 
         # sources
@@ -880,6 +887,34 @@ def _receiver_matches(node, pattern: str | None) -> bool:
         return False
     text = dotted(node) or name
     return re.search(tables.NOT_HTTP_RECEIVER, text, re.IGNORECASE) is None
+
+
+_NO_RETURN_NAMES = frozenset(name.rpartition(".")[2] for name in tables.NO_RETURN_CALLS)
+
+
+def _last_name(node) -> str | None:
+    cls = node.__class__
+    if cls is ast.Name:
+        return node.id
+    if cls is ast.Attribute:
+        return node.attr
+    return None
+
+
+def _root_name(node) -> str | None:
+    while node.__class__ is ast.Attribute:
+        node = node.value
+    return node.id if node.__class__ is ast.Name else None
+
+
+def _source_prefix(qual: str, attributes: dict) -> bool:
+    """Whether a proper prefix of ``qual`` names a source (``flask.request.args``.get)."""
+    end = qual.rfind(".")
+    while end > 0:
+        if qual[:end] in attributes:
+            return True
+        end = qual.rfind(".", 0, end)
+    return False
 
 
 def _orm_lookup(receiver) -> bool:

@@ -285,16 +285,66 @@ def _param_index(params: tuple[str, ...], where, bound: bool):
     return "*"
 
 
-def local_finder(modules: dict[str, ModuleFacts] | None = None, resolve_import=None):
-    """A ``find`` for the Linker: same-module calls, and imports through ``resolve_import``."""
+def may_find(facts: FunctionFacts) -> bool:
+    """Whether linking ``facts`` can produce a finding or return a source by itself.
+
+    A function whose flows start only at its parameters, and that calls nothing
+    resolvable, matters only through its callers, which link it when they do.
+    """
+    return bool(facts.sites) or any(flow.origin[0] == "s" for flow in facts.flows)
+
+
+def local_finder(load=None, resolve_import=None):
+    """A ``find`` for the Linker: same-module calls, and imports through ``resolve_import``.
+
+    ``load(module, qualname)`` analyses a deferred function on demand.
+    """
 
     def find(module: ModuleFacts, site):
         kind, name = site.target
         if kind == "local":
             facts = module.functions.get(name)
+            if facts is None and load is not None and name in module.deferred:
+                facts = load(module, name)
             return (module, facts) if facts is not None else None
         if resolve_import is not None:
             return resolve_import(name)
         return None
 
     return find
+
+
+def wake_source_callers(linker: Linker, modules, load, resolve_import=None) -> int:
+    """Analyse deferred functions that call a function returning a source.
+
+    A function with no source of its own is deferred until a flow reaches it;
+    calling something that returns untrusted data is such a flow, found here
+    by the names the deferred function calls. Repeats until nothing changes;
+    returns how many functions were woken.
+    """
+    woken = 0
+    while True:
+        found = []
+        for module in modules:
+            if not module.deferred:
+                continue
+            returning = set()
+            for qualname, facts in list(module.functions.items()):
+                if may_find(facts) and linker.link(module, facts).source_return:
+                    returning.add(qualname.rpartition(".")[2])
+            if resolve_import is not None:
+                for alias, target in module.imports.items():
+                    hit = resolve_import(target)
+                    if hit is not None and linker.link(*hit).source_return:
+                        returning.add(alias)
+                        returning.add(target.rpartition(".")[2])
+            if returning:
+                found += [(module, q) for q, called in module.deferred.items()
+                          if called & returning]
+        if not found:
+            return woken
+        for module, qualname in found:
+            facts = load(module, qualname)
+            if facts is not None:
+                woken += 1
+                linker.link(module, facts)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 
@@ -43,6 +44,8 @@ class ModuleScope:
         self.functions = self.function_nodes  # names the flow engine resolves against
         self.globals: dict = {}
         self._constants: frozenset | None = None
+        self._import_heads = frozenset(t.partition(".")[0] for t in aliases.values()) | \
+            frozenset(t for t in aliases.values() if t.startswith("."))
 
     def _add_function(self, node, qualname, class_name, class_node) -> None:
         self.function_nodes[qualname] = (node, class_name, class_node)
@@ -67,15 +70,6 @@ class ModuleScope:
     def is_import(self, qual: str) -> bool:
         """Whether ``qual`` was reached through an import (not a local variable)."""
         return qual.partition(".")[0] in self._import_heads
-
-    @property
-    def _import_heads(self) -> frozenset:
-        heads = getattr(self, "_heads", None)
-        if heads is None:
-            heads = frozenset(t.partition(".")[0] for t in self.aliases.values()) | \
-                frozenset(t for t in self.aliases.values() if t.startswith("."))
-            self._heads = heads
-        return heads
 
     def absolute(self, target: str) -> str | None:
         """Resolve a relative import target (``.helpers.run``) against this module."""
@@ -144,37 +138,89 @@ class FactsCache:
                 self._items.popitem(last=False)
 
 
+try:  # possessive: no backtracking inside a name (Python 3.11+)
+    _CALLED = re.compile(r"\b(\w++)\(")
+except re.error:  # pragma: no cover - Python 3.10
+    _CALLED = re.compile(r"\b(\w+)\(")
+
+
+class ModuleAnalysis:
+    """A parsed module whose functions are analysed now or when first needed.
+
+    A function is analysed up front when its text hints at a source (or a sink
+    the pattern rules care about), when it is decorated by a call (a route), or
+    when the module has tainted globals. Any other function cannot start a flow:
+    it is analysed only when a call from an analysed function reaches it
+    (``analyze``), or when it calls a function found to return a source
+    (``deferred`` keeps the names it calls, for ``wake_source_callers``).
+    Until then, calls to it carry the taint of their arguments, as for unknown
+    functions, which over-approximates what the function could do with them.
+    """
+
+    def __init__(self, tree: ast.Module, source: str, path: str, aliases: dict[str, str], spec,
+                 *, name: str = "", is_package: bool = False,
+                 cache: FactsCache | None = None, lazy: bool = True) -> None:
+        self.scope = scope = ModuleScope(tree, aliases, name, is_package, spec)
+        self.path = path
+        self.cache = cache
+        self.lines = source.splitlines()
+        top = FunctionFlow(scope, tree, MODULE_SCOPE, None, None)
+        functions: dict[str, FunctionFacts] = {MODULE_SCOPE: top.run()}
+        scope.globals = {k: {o: v for o, v in t.items() if o[0] == "s"}
+                         for k, t in top.env.items() if "." not in k and t}
+        scope.globals = {k: v for k, v in scope.globals.items() if v}
+        self.env_digest = scope.environment_digest()
+        imports = {local: absolute for local, target in aliases.items()
+                   if (absolute := scope.absolute(target)) is not None}
+        self.facts = ModuleFacts(name, path, functions, imports,
+                                 hashlib.blake2b(source.encode(), digest_size=16).hexdigest(),
+                                 {})
+        hints = spec.hints
+        everything = not lazy or bool(scope.globals)
+        for qualname, (node, _, _) in scope.function_nodes.items():
+            text = self._text(node)
+            lower = text.lower()
+            if everything or any(h in lower for h in hints) or any(
+                    d.__class__ is ast.Call for d in node.decorator_list):
+                self._analyze(qualname, text)
+            else:
+                self.facts.deferred[qualname] = frozenset(_CALLED.findall(text))
+
+    def _text(self, node) -> str:
+        first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+        return "\n".join(self.lines[first - 1:node.end_lineno])
+
+    def analyze(self, qualname: str) -> FunctionFacts | None:
+        """The facts of one function, analysing it now if it was deferred."""
+        facts = self.facts.functions.get(qualname)
+        if facts is None and qualname in self.scope.function_nodes:
+            facts = self._analyze(qualname, self._text(self.scope.function_nodes[qualname][0]))
+        return facts
+
+    def _analyze(self, qualname: str, text: str) -> FunctionFacts:
+        node, class_name, class_node = self.scope.function_nodes[qualname]
+        digest = hashlib.blake2b(f"{self.env_digest}\0{text}".encode(),
+                                 digest_size=16).hexdigest()
+        key = (self.path, qualname)
+        cached = self.cache.get(key, digest) if self.cache is not None else None
+        if cached is not None:
+            facts = cached.shifted(node.lineno - cached.line)
+        else:
+            handler = handler_info(node, class_node, self.scope.frameworks, self.scope.qualname)
+            facts = FunctionFlow(self.scope, node, qualname, class_name, handler).run()
+            if self.cache is not None:
+                self.cache.put(key, digest, facts)
+        self.facts.functions[qualname] = facts
+        self.facts.deferred.pop(qualname, None)
+        return facts
+
+
 def analyze_module(tree: ast.Module, source: str, path: str, aliases: dict[str, str], spec, *,
                    name: str = "", is_package: bool = False,
                    cache: FactsCache | None = None) -> ModuleFacts:
-    """The facts of every function in a module (plus its top level)."""
-    scope = ModuleScope(tree, aliases, name, is_package, spec)
-    functions: dict[str, FunctionFacts] = {}
-    top = FunctionFlow(scope, tree, MODULE_SCOPE, None, None)
-    functions[MODULE_SCOPE] = top.run()
-    scope.globals = {k: {o: v for o, v in t.items() if o[0] == "s"}
-                     for k, t in top.env.items() if "." not in k and t}
-    scope.globals = {k: v for k, v in scope.globals.items() if v}
-    lines = source.splitlines()
-    env_digest = scope.environment_digest()
-    for qualname, (node, class_name, class_node) in scope.function_nodes.items():
-        first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-        text = "\n".join(lines[first - 1:node.end_lineno])
-        digest = hashlib.blake2b(f"{env_digest}\0{text}".encode(), digest_size=16).hexdigest()
-        key = (path, qualname)
-        cached = cache.get(key, digest) if cache is not None else None
-        if cached is not None:
-            functions[qualname] = cached.shifted(node.lineno - cached.line)
-            continue
-        handler = handler_info(node, class_node, scope.frameworks, scope.qualname)
-        facts = FunctionFlow(scope, node, qualname, class_name, handler).run()
-        functions[qualname] = facts
-        if cache is not None:
-            cache.put(key, digest, facts)
-    imports = {local: absolute for local, target in aliases.items()
-               if (absolute := scope.absolute(target)) is not None}
-    return ModuleFacts(name, path, functions, imports,
-                       hashlib.blake2b(source.encode(), digest_size=16).hexdigest())
+    """The facts of every function in a module (plus its top level), none deferred."""
+    return ModuleAnalysis(tree, source, path, aliases, spec, name=name, is_package=is_package,
+                          cache=cache, lazy=False).facts
 
 
 _NESTING = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For,

@@ -17,6 +17,8 @@ class TaintSpec:
     sinks: dict[str, Sink]
     sanitizers: dict[str, Sanitizer]
     secret_name: re.Pattern = field(repr=False)
+    #: Lower-case text worth analysing up front (see tables.SOURCE_HINTS).
+    hints: tuple[str, ...] = field(repr=False)
     #: Problems found in the configuration (shown to the user, never fatal).
     problems: tuple[str, ...] = ()
 
@@ -68,8 +70,13 @@ def build_spec(settings=None) -> TaintSpec:
                 problems.append(f"taint sanitizer {name!r} is not a dotted name")
                 continue
             sanitizers[name] = Sanitizer(())
+    hints = set(tables.SOURCE_HINTS) | set(tables.VERDICT_HINTS) | \
+        set(tables.SECRET_HINTS) | {
+            name.rpartition(".")[2] for name in list(source_calls) + list(source_attributes)
+            if name not in tables.SOURCE_CALLS and name not in tables.SOURCE_ATTRIBUTES}
     return TaintSpec(source_attributes, source_calls, sinks, sanitizers,
-                     re.compile(tables.SECRET_NAME_PATTERN, re.IGNORECASE), tuple(problems))
+                     re.compile(tables.SECRET_NAME_PATTERN, re.IGNORECASE),
+                     tuple(sorted(h.lower() for h in hints if h)), tuple(problems))
 
 
 _NAME = re.compile(r"\.?[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*")

@@ -5,8 +5,8 @@ import ast
 
 from ..context import FileContext
 from .kinds import KINDS
-from .link import Linker, local_finder
-from .module import FactsCache, analyze_module, collect_aliases
+from .link import Linker, local_finder, may_find, wake_source_callers
+from .module import FactsCache, ModuleAnalysis, collect_aliases
 from .report import reconcile, taint_rules, to_finding
 from .spec import build_spec, default_spec
 from .workspace import module_name_for, write_facts
@@ -20,17 +20,20 @@ class TaintPass:
     Function facts are cached by content hash, so re-analysing a file after an
     edit re-runs the data flow only for the functions whose text changed.
     With ``workspace``, each file's facts are also recorded there, so a checker
-    gets cross-file findings without parsing the files again.
+    gets cross-file findings without parsing the files again. ``cache=False``
+    for one-shot runs (nothing is re-analysed, so caching only costs).
     """
 
     def __init__(self, rule_ids=None, *, settings=None, severity_overrides=None,
-                 cache: FactsCache | None = None, workspace=None,
+                 cache: FactsCache | bool = True, workspace=None,
                  facts_dir: str | None = None) -> None:
         self.spec = build_spec(settings) if settings is not None else default_spec()
         selected = {k.rule_id for k in KINDS.values()}
         self.rule_ids = selected if rule_ids is None else selected & set(rule_ids)
         self.severity_overrides = dict(severity_overrides or {})
-        self.cache = cache if cache is not None else FactsCache()
+        # A one-shot run (apex check) gains nothing from keeping facts: they are never
+        # reused, and thousands of live objects make every garbage collection slower.
+        self.cache = FactsCache() if cache is True else (cache or None)
         self.workspace = workspace
         self.facts_dir = facts_dir
         self._dirs: dict = {}
@@ -40,15 +43,23 @@ class TaintPass:
             return
         aliases = collect_aliases(tree)
         name, is_package = module_name_for(ctx.path, self._dirs)
-        module = analyze_module(tree, ctx.source, ctx.path, aliases, self.spec, name=name,
-                                is_package=is_package, cache=self.cache)
+        analysis = ModuleAnalysis(tree, ctx.source, ctx.path, aliases, self.spec, name=name,
+                                  is_package=is_package, cache=self.cache)
+        module = analysis.facts
+
+        def load(facts_of, qualname):
+            return analysis.analyze(qualname) if facts_of is module else None
+
+        linker = Linker(local_finder(load))
+        for facts in list(module.functions.values()):
+            if may_find(facts):
+                linker.link(module, facts)
+        wake_source_callers(linker, [module], load)
+        # Facts are shared after the local work, so they include what it analysed.
         if self.workspace is not None:
             self.workspace.record(module)
         if self.facts_dir is not None:
             write_facts(self.facts_dir, module)
-        linker = Linker(local_finder())
-        for facts in module.functions.values():
-            linker.link(module, facts)
         rules = taint_rules()
         for raw in linker.all_findings():
             rule = rules.get(raw.kind)

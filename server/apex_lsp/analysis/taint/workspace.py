@@ -23,20 +23,23 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
-import pickle
+import marshal
 import threading
 import warnings
+from collections import OrderedDict
 from typing import Iterable
 
 from .. import suppress
 from ..model import Finding
-from .facts import ModuleFacts
+from .facts import ModuleFacts, from_plain, to_plain
 from .kinds import KINDS
-from .link import Linker
-from .module import FactsCache, analyze_module, collect_aliases
+from .link import Linker, may_find, wake_source_callers
+from .module import FactsCache, ModuleAnalysis, collect_aliases
 from .report import taint_rules, to_finding
 from .spec import build_spec, default_spec
 
+#: How many parsed modules are kept for analysing deferred functions on demand.
+MAX_KEPT_TREES = 64
 #: How many re-export hops (``from .impl import run`` in ``__init__``) are followed.
 MAX_REEXPORTS = 6
 
@@ -65,8 +68,14 @@ def module_name_for(path: str, known_dirs: dict | None = None) -> tuple[str, boo
 
 class TaintWorkspace:
     def __init__(self, *, settings=None, rule_ids: Iterable[str] | None = None,
-                 severity_overrides: dict | None = None, cache: FactsCache | None = None) -> None:
+                 severity_overrides: dict | None = None, cache: FactsCache | None = None,
+                 spec_for=None) -> None:
         self.spec = build_spec(settings) if settings is not None else default_spec()
+        #: path -> TaintSpec, for files of projects with their own [tool.apex.taint].
+        self.spec_for = spec_for or (lambda path: self.spec)
+        #: Parsed modules kept for analysing deferred functions (most recent last).
+        self._analyses: OrderedDict = OrderedDict()
+        self._sources: dict[str, str] = {}
         every = {k.rule_id for k in KINDS.values()}
         self.rule_ids = every if rule_ids is None else every & set(rule_ids)
         self.severity_overrides = dict(severity_overrides or {})
@@ -112,9 +121,12 @@ class TaintWorkspace:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return False  # keep the last good facts while the user is typing
         name, is_package = self.module_name(path)
-        facts = analyze_module(tree, source, path, collect_aliases(tree), self.spec, name=name,
-                               is_package=is_package, cache=self.cache)
-        return self.record(facts)
+        analysis = ModuleAnalysis(tree, source, path, collect_aliases(tree), self.spec_for(path),
+                                  name=name, is_package=is_package, cache=self.cache)
+        self._sources[path] = source
+        changed = self.record(analysis.facts)
+        self._keep(path, analysis)
+        return changed
 
     def record(self, facts: ModuleFacts) -> bool:
         """Take a module's facts; invalidates what depends on what changed."""
@@ -140,6 +152,8 @@ class TaintWorkspace:
 
     def remove(self, path: str) -> None:
         with self._lock:
+            self._analyses.pop(path, None)
+            self._sources.pop(path, None)
             facts = self.modules.pop(path, None)
             if facts is not None:
                 if self.by_name.get(facts.name) == path:
@@ -158,12 +172,12 @@ class TaintWorkspace:
                 continue
             try:
                 with open(os.path.join(directory, name), "rb") as handle:
-                    facts = pickle.load(handle)  # written by this program, in a private dir
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                    # Written by write_facts of this program, in a private directory.
+                    facts = from_plain(marshal.load(handle))
+            except (OSError, EOFError, ValueError, TypeError):
                 continue
-            if isinstance(facts, ModuleFacts):
-                self.record(facts)
-                count += 1
+            self.record(facts)
+            count += 1
         return count
 
     def _forget_all(self) -> None:
@@ -188,15 +202,59 @@ class TaintWorkspace:
         self.linker.forget(seen)
         self.changed |= {path for path, _ in seen}
 
+    # -- deferred functions ------------------------------------------------
+    def _keep(self, path: str, analysis: ModuleAnalysis) -> None:
+        self._analyses[path] = analysis
+        self._analyses.move_to_end(path)
+        while len(self._analyses) > MAX_KEPT_TREES:
+            self._analyses.popitem(last=False)
+
+    def _load(self, module: ModuleFacts, qualname: str):
+        """Analyse a deferred function of ``module`` (parsing the module again if needed)."""
+        if qualname not in module.deferred:
+            return module.functions.get(qualname)
+        analysis = self._analyses.get(module.path)
+        if analysis is None or analysis.facts.digest != module.digest:
+            source = self._sources.get(module.path)
+            try:
+                if source is None:
+                    with open(module.path, "rb") as handle:
+                        source = _decode(handle.read())
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    tree = ast.parse(source, module.path)
+            except (OSError, UnicodeDecodeError, SyntaxError, LookupError, ValueError,
+                    RecursionError, MemoryError):
+                return None
+            name, is_package = self.module_name(module.path)
+            analysis = ModuleAnalysis(tree, source, module.path, collect_aliases(tree),
+                                      self.spec_for(module.path), name=name,
+                                      is_package=is_package, cache=self.cache)
+            if analysis.facts.digest != module.digest:
+                return None  # the file changed on disk since; its update will come
+            self._keep(module.path, analysis)
+        try:
+            facts = analysis.analyze(qualname)
+        except RecursionError:
+            return None
+        if facts is not None:
+            module.functions[qualname] = facts
+            module.deferred.pop(qualname, None)
+        return facts
+
     # -- resolving calls across modules -----------------------------------
     def _find(self, module: ModuleFacts, site):
         kind, target = site.target
         if kind == "local":
-            facts = module.functions.get(target)
+            facts = module.functions.get(target) or self._load(module, target)
             return (module, facts) if facts is not None else None
         return self._resolve(target, 0)
 
-    def _resolve(self, target: str, depth: int):
+    def _resolve_analysed(self, target: str):
+        """Like ``_resolve`` without analysing deferred functions (they return no source)."""
+        return self._resolve(target, 0, load=False)
+
+    def _resolve(self, target: str, depth: int, load: bool = True):
         if depth > MAX_REEXPORTS:
             return None
         parts = target.split(".")
@@ -207,21 +265,26 @@ class TaintWorkspace:
             module = self.modules[path]
             rest = ".".join(parts[cut:])
             facts = module.functions.get(rest)
+            if facts is None and load and rest in module.deferred:
+                facts = self._load(module, rest)
             if facts is not None:
                 return module, facts
             head, _, tail = rest.partition(".")
             reexport = module.imports.get(head)
             if reexport is not None and reexport != target:
-                return self._resolve(reexport + ("." + tail if tail else ""), depth + 1)
+                return self._resolve(reexport + ("." + tail if tail else ""), depth + 1, load)
             return None
         return None
 
     # -- findings ------------------------------------------------------------
     def link_all(self) -> None:
         with self._lock:
-            for module in list(self.modules.values()):
-                for facts in module.functions.values():
-                    self.linker.link(module, facts)
+            modules = list(self.modules.values())
+            for module in modules:
+                for facts in list(module.functions.values()):
+                    if may_find(facts):
+                        self.linker.link(module, facts)
+            wake_source_callers(self.linker, modules, self._load, self._resolve_analysed)
             self.changed.clear()
 
     def raw_findings(self, cross_file_only: bool = True):
@@ -290,7 +353,7 @@ def write_facts(directory: str, facts: ModuleFacts) -> None:
     temporary = f"{target}.{os.getpid()}.tmp"
     try:
         with open(temporary, "wb") as handle:
-            pickle.dump(facts, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            marshal.dump(to_plain(facts), handle)
         os.replace(temporary, target)
     except OSError:
         try:
