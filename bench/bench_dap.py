@@ -36,7 +36,7 @@ def nbody(steps):
         y += vy * 0.001
     return x, y
 
-total = fib(25) + sum(nbody(600_000))
+total = fib(27) + sum(nbody(2_000_000))
 first = 1  # @first
 print("result", total)
 '''
@@ -61,7 +61,11 @@ def _session(kind: str, python: str, program: str, breakpoint_line: int | None) 
         seq = client.request_async("launch", {"program": program, "python": python,
                                               "console": "internalConsole",
                                               "justMyCode": True, "resources": False})
-        client.wait_event("initialized", timeout=60)
+        client.wait_for(lambda m: (m.get("event") == "initialized") or (
+            m.get("request_seq") == seq and not m.get("success")), timeout=60)
+        failed = [m for m in client.timeline if m.get("request_seq") == seq and not m["success"]]
+        if failed:
+            raise RuntimeError(f"{kind}: launch failed: {failed[0].get('message')}")
         if breakpoint_line:
             client.request("setBreakpoints", {"source": {"path": program},
                                               "breakpoints": [{"line": breakpoint_line}]})
