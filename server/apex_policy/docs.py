@@ -368,7 +368,12 @@ print the effective values.
 `[tool.apex]` table, generated from the same model (each property has a
 `description`, a `default` or per-mode defaults, and a VS Code `scope`);
 `flat_settings()` lists the keys one per entry for building an editor's
-settings contribution. `apex policy schema [--flat]` prints either as JSON.
+settings contribution, and `vscode_configuration()` is a ready
+`contributes.configuration.properties` table (`apex.extendSelect`,
+`apex.limits.openFiles`, ...). `apex policy schema [--flat | --vscode]` prints
+them as JSON. Every editor default is `null` and the loader skips nulls: an
+editor must send only what the user set, or its defaults would override the
+policy file.
 """
 
 

@@ -227,6 +227,8 @@ class _Merger:
         """Validate and set every key of ``table``. ``prefix`` locates it in the file;
         its first ``skip`` parts (``modes.<mode>``) are not part of key names."""
         for raw_key, value in table.items():
+            if value is None:
+                continue  # editors send null for "not set"; TOML has no null
             parts = prefix + (raw_key,)
             rel = parts[skip:]
             name = ".".join(_norm(p) for p in rel)

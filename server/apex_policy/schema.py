@@ -9,6 +9,7 @@ same keys one per entry, for generating an editor's settings contribution.
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any, Dict, List
 
 from .capabilities import CAPABILITIES, MODES
@@ -124,3 +125,38 @@ def flat_settings() -> List[Dict[str, Any]]:
         out.append(entry)
     return out
 
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.replace("_", "-").split("-")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def vscode_configuration(prefix: str = "apex") -> Dict[str, Any]:
+    """``contributes.configuration.properties`` for a VS Code extension.
+
+    Keys are ``<prefix>.<dotted key>`` with camelCase parts (``apex.extendSelect``,
+    ``apex.limits.openFiles``); VS Code hands them to the server as nested tables,
+    which the loader reads as editor settings. Every default is ``null``: an editor
+    must not send a value the user did not set, or it would override the policy
+    file (the loader skips nulls).
+    """
+    out: Dict[str, Any] = {}
+    for key in KEYS.values():
+        if key.name == "permissions":
+            continue
+        parts = key.name.split(".")
+        name = ".".join([prefix] + [p if p in CAPABILITIES else _camel(p) for p in parts])
+        prop = dict(KIND_TYPES.get(key.kind, {}))
+        kind_type = prop.get("type", "string")
+        types = kind_type if isinstance(kind_type, list) else [kind_type]
+        prop["type"] = types + (["null"] if "null" not in types else [])
+        prop.pop("pattern", None)
+        prop["default"] = None
+        prop["scope"] = key.scope
+        by_mode = mode_defaults(key)
+        shown = ", ".join(f"{m}: {json.dumps(v)}" for m, v in by_mode.items()) if by_mode \
+            else json.dumps(key_default(key))
+        prop["markdownDescription"] = f"{key.doc} Default: {shown}. Overrides `[tool.apex]`."
+        out[name] = prop
+    return out

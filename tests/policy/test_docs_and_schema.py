@@ -79,3 +79,30 @@ def test_documented_examples_load_without_errors(tmp_path):
             (project / "pyproject.toml").write_text(block, encoding="utf-8")
             loaded = load_settings(str(project))
             assert loaded.errors == [], (name, index, loaded.errors)
+
+
+def test_vscode_configuration_round_trips_through_the_loader(project):
+    from apex_policy import load_settings
+    from apex_policy.schema import vscode_configuration
+
+    props = vscode_configuration()
+    assert props["apex.extendSelect"]["scope"] == "resource"
+    assert props["apex.capabilities.filesystem_write.action"]["enum"] == ["allow", "audit", "deny"]
+    assert all(p["default"] is None and "null" in p["type"] for p in props.values())
+    # What VS Code sends: nested tables, camelCase leaves, null for unset keys.
+    sent: dict = {}
+    for name in props:
+        node = sent
+        parts = name.split(".")[1:]
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = None
+    sent["limits"]["openFiles"] = 12
+    sent["extendSelect"] = ["APX9"]
+    root = project('mode = "isolation"\n[limits]\nmemory = "1GB"\n')
+    loaded = load_settings(str(root), editor=sent)
+    assert loaded.errors == []
+    assert loaded.settings.mode == "isolation"              # null did not override the file
+    assert loaded.settings.policy.limits.memory == 1_000_000_000
+    assert loaded.settings.policy.limits.open_files == 12
+    assert loaded.settings.analysis.extend_select == ("APX9",)

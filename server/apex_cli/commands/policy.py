@@ -36,7 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Print the JSON Schema of the [tool.apex] table (also what editor "
                     "settings accept), generated from the policy model. With --flat, one "
                     "entry per key with its description, scope and defaults.")
-    schema.add_argument("--flat", action="store_true", help="one entry per key")
+    form = schema.add_mutually_exclusive_group()
+    form.add_argument("--flat", action="store_true", help="one entry per key")
+    form.add_argument("--vscode", action="store_true",
+                      help="contributes.configuration.properties for a VS Code extension")
     schema.set_defaults(func=run_schema)
 
 
@@ -132,8 +135,10 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from apex_policy.schema import flat_settings, settings_schema
+    from apex_policy.schema import flat_settings, settings_schema, vscode_configuration
 
-    json.dump(flat_settings() if args.flat else settings_schema(), sys.stdout, indent=2)
+    data = flat_settings() if args.flat else vscode_configuration() if args.vscode \
+        else settings_schema()
+    json.dump(data, sys.stdout, indent=2)
     print()
     return 0
