@@ -205,3 +205,20 @@ def test_adapter_killed_outright_takes_the_launched_program_with_it(make_client)
     except psutil.NoSuchProcess:
         pass
     assert not pid_alive(pid)
+
+
+def test_debugpy_failure_is_reported_not_hung_on(make_client):
+    client = make_client()
+    start_launch(client, SPIN, stopOnEntry=True)
+    tid = client.stopped(reason="entry")["threadId"]
+    frame = client.top_frame(tid)
+    # Break debugpy's side of the connection from inside the program.
+    response = client.request("evaluate", {
+        "expression": "__import__('pydevd').get_global_debugger().writer.sock.shutdown(2)",
+        "frameId": frame["id"], "context": "repl"}, ok=False)
+    assert response["type"] == "response"
+    lost = client.wait_for(lambda m: m.get("event") == "output"
+                           and "connection to debugpy" in m["body"]["output"])
+    assert lost["body"]["category"] == "important"
+    client.wait_event("terminated")
+    assert client.close() == 0
