@@ -336,6 +336,8 @@ class Session:
                                    f"{args.connect.host!r}")
             host, port, token = args.connect.host, args.connect.port, args.connect.token
             self._program_name = f"{host}:{port}"
+            if args.connect.harness:
+                host, port, token = await self._through_harness(host, port, token)
         else:
             host, port, token, pid = await self._inject(args.process_id)
             self.target = target_mod.Target(pid, None, own_group=False)
@@ -343,6 +345,23 @@ class Session:
         await self._connect_debugpy(host, port, token, "attach", {
             "justMyCode": args.just_my_code, "redirectOutput": True, "subProcess": False})
         self._after_start()
+
+    async def _through_harness(self, host: str, port: int, token: str | None
+                               ) -> tuple[str, int, str]:
+        """Connect to an apex_harness.listen endpoint, then start pydevd in that process."""
+        from .engine import inject
+        if not token:
+            raise RequestError("connect with `harness: true` needs the harness's `token`")
+        try:
+            self.harness = await inject.connect_harness(host, port, token, self._on_harness_event)
+            pid = int(self.harness.info.get("pid") or self.harness.pid)
+            host, port, token, pid, _ = await inject.start_debugpy_in(
+                pid, self._on_harness_event, harness=self.harness)
+        except inject.InjectError as exc:
+            raise RequestError(str(exc)) from None
+        self.target = target_mod.Target(pid, None, own_group=False)
+        self._program_name = f"process {pid}"
+        return host, port, token
 
     async def _inject(self, process_id: int | str) -> tuple[str, int, str, int]:
         from .engine import inject

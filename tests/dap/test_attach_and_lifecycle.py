@@ -222,3 +222,39 @@ def test_debugpy_failure_is_reported_not_hung_on(make_client):
     assert lost["body"]["category"] == "important"
     client.wait_event("terminated")
     assert client.close() == 0
+
+
+@pytest.mark.parametrize("python", INTERPRETERS)
+def test_attach_connect_to_apex_harness_listen(make_client, dap_env, tmp_path, python):
+    missing = _attach_by_pid_available()
+    if missing:
+        pytest.skip(missing)
+    from apex_host import ADAPTER_DIR
+    env = dict(dap_env, APEX_TEST_ADAPTER_DIR=ADAPTER_DIR, APEX_TEST_HARNESS_TOKEN="h-token")
+    stop_file = str(tmp_path / "stop")
+    process, port = _listening_target(env, python, "harness", stop_file)
+    try:
+        client = make_client()
+        client.initialize()
+        wrong = client.request("attach", {"connect": {"port": port, "token": "nope",
+                                                      "harness": True}}, ok=False)
+        assert "token" in wrong["message"]
+        seq = client.request_async("attach", {"connect": {"port": port, "token": "h-token",
+                                                          "harness": True}})
+        client.wait_event("initialized", timeout=60)
+        client.request("setBreakpoints", {"source": {"path": LISTENS},
+                                          "breakpoints": [{"line": find_marker(LISTENS, "work")}]})
+        client.request("configurationDone")
+        response = client.response(seq, timeout=60)
+        assert response["success"], response.get("message")
+        tid = client.stopped(reason="breakpoint")["threadId"]
+        frame = client.top_frame(tid)
+        assert client.evaluate("i", frame["id"], context="hover")["body"]["result"] == "1"
+        assert client.request("apexTarget")["body"]["harness"]["pid"] == process.pid
+        client.request("disconnect", {"terminateDebuggee": False})
+        client.wait_event("terminated")
+        open(stop_file, "w").close()
+        assert process.wait(30) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)

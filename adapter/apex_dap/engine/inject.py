@@ -22,10 +22,12 @@ class InjectError(Exception):
     pass
 
 
-def injected_code(harness_address: str, harness_token: str, report_port: int, token: str,
-                  debugpy_dir: str) -> str:
+def injected_code(harness_address: str | None, harness_token: str | None, report_port: int,
+                  token: str, debugpy_dir: str) -> str:
+    """One statement: (the harness dialling back, unless it is there already) + pydevd."""
     from apex_host import attach as host_attach
-    harness = host_attach.injected_code(harness_address, harness_token)
+    harness = host_attach.injected_code(harness_address, harness_token) \
+        if harness_address else "None"
     inner = ("try:\n"
              "    import sys\n"
              f"    if {TARGET_DIR!r} not in sys.path:\n"
@@ -37,7 +39,8 @@ def injected_code(harness_address: str, harness_token: str, report_port: int, to
     return f"{harness}; exec({inner!r}, {{}})"
 
 
-def _inject_sync(pid: int, code_for: Callable[[str, str], str], on_event) -> Any:
+def _inject_sync(pid: int, code_for: Callable[[str | None, str | None], str], on_event,
+                 harness: Any = None) -> Any:
     from apex_host import attach as host_attach
     from apex_host import ptrace
     from apex_host.client import HarnessError, Listener
@@ -51,9 +54,9 @@ def _inject_sync(pid: int, code_for: Callable[[str, str], str], on_event) -> Any
     problem = ptrace.problem(pid)
     if problem:
         raise InjectError(problem)
-    listener = Listener.open()
+    listener = Listener.open() if harness is None else None
     try:
-        code = code_for(listener.address, listener.token)
+        code = code_for(listener.address, listener.token) if listener else code_for(None, None)
         try:
             gdb = host_attach.find_working_gdb(executable)
         except HarnessError as exc:
@@ -67,6 +70,8 @@ def _inject_sync(pid: int, code_for: Callable[[str, str], str], on_event) -> Any
         if result["route"] in ("error", "retry"):
             raise InjectError(f"could not inject into process {pid}: "
                               f"{result.get('message') or result.get('reason')}")
+        if listener is None:
+            return harness
         try:
             client = listener.accept(15.0, on_event=on_event,
                                      alive=lambda: os.path.exists(f"/proc/{pid}"))
@@ -75,12 +80,34 @@ def _inject_sync(pid: int, code_for: Callable[[str, str], str], on_event) -> Any
         client._listener = listener
         return client
     except BaseException:
-        listener.close()
+        if listener is not None:
+            listener.close()
         raise
 
 
-async def start_debugpy_in(pid: int, on_event) -> tuple[str, int, str, int, Any]:
-    """Return (host, port, token, pid, harness client) for a pydevd started inside ``pid``."""
+async def connect_harness(host: str, port: int, token: str, on_event) -> Any:
+    """A HarnessClient for a program that called ``apex_harness.listen()``."""
+    try:
+        from apex_host.client import HarnessClient
+    except ImportError:
+        raise InjectError("connecting to a harness needs apex_host") from None
+    loop = asyncio.get_running_loop()
+
+    def deliver(event: dict) -> None:
+        loop.call_soon_threadsafe(on_event, event)
+
+    try:
+        return await loop.run_in_executor(
+            None, lambda: HarnessClient.connect(f"{host}:{port}", token, on_event=deliver))
+    except Exception as exc:
+        raise InjectError(str(exc)) from None
+
+
+async def start_debugpy_in(pid: int, on_event, harness: Any = None
+                           ) -> tuple[str, int, str, int, Any]:
+    """Return (host, port, token, pid, harness client) for a pydevd started inside ``pid``.
+
+    With ``harness`` (already connected), only pydevd is injected."""
     try:
         import apex_host.attach  # noqa: F401
     except ImportError:
@@ -99,11 +126,12 @@ async def start_debugpy_in(pid: int, on_event) -> tuple[str, int, str, int, Any]
     try:
         client = await loop.run_in_executor(None, lambda: _inject_sync(
             pid, lambda address, htoken: injected_code(address, htoken, report_port, token,
-                                                       debugpy_dir), deliver))
+                                                       debugpy_dir), deliver, harness))
         try:
             message = await asyncio.wait_for(report.report, 30)
         except asyncio.TimeoutError:
-            client.close()
+            if harness is None:
+                client.close()
             raise InjectError(f"the debugger did not start in process {pid} within 30 s "
                               f"(its stderr may say why)") from None
     finally:

@@ -71,7 +71,12 @@ class ConnectAddress(Args, kw_only=True):
     host: Annotated[str, _doc("Host the target listens on; only loopback is accepted.")] = "127.0.0.1"
     port: Annotated[int, _doc("Port the target listens on."), msgspec.Meta(ge=1, le=65535)]
     token: Annotated[Optional[str], _doc(
-        "pydevd access token the program's listener was started with, when it set one.")] = None
+        "Access token of the listener: pydevd's when it set one, the harness's with "
+        "`harness`.")] = None
+    harness: Annotated[bool, _doc(
+        "The address is an `apex_harness.listen()` endpoint: Apex connects to the harness "
+        "with `token`, then starts debugpy in that process through gdb (as for "
+        "`processId`).")] = False
 
 
 class AttachArguments(CommonSessionArgs, kw_only=True):
@@ -79,7 +84,8 @@ class AttachArguments(CommonSessionArgs, kw_only=True):
         "Process id of a running Python 3.9–3.13 program to attach to; Apex injects the "
         "harness and debugpy through `apex_host` (gdb).")] = None
     connect: Annotated[Optional[ConnectAddress], _doc(
-        "Address of a program that is already listening (it called `debugpy.listen()`).")] = None
+        "Address of a program that is already listening: it called `debugpy.listen()`, or "
+        "`apex_harness.listen()` (set `harness`).")] = None
     terminate_debuggee: Annotated[bool, _doc(
         "Kill the program when the editor disconnects without saying otherwise.")] = False
 

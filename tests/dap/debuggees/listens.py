@@ -4,7 +4,13 @@ import sys
 import time
 
 mode = sys.argv[1]
-if mode != "none":  # "none": a plain program, for attach by pid
+if mode == "harness":
+    sys.path.append(os.environ["APEX_TEST_ADAPTER_DIR"])
+    import apex_harness
+
+    address = apex_harness.listen(port=0, token=os.environ["APEX_TEST_HARNESS_TOKEN"])
+    port = int(address.rsplit(":", 1)[1])
+elif mode != "none":  # "none": a plain program, for attach by pid
     debugpy_dir = os.environ.get("APEX_TEST_DEBUGPY_DIR")
     if debugpy_dir:
         sys.path.append(debugpy_dir)
