@@ -33,7 +33,7 @@ cache_key = hashlib.md5(payload, usedforsecurity=False).hexdigest()
 """
 import ast
 
-from ..context import FileContext, argument, is_false, keyword
+from ..context import FileContext, argument, keyword
 from ..model import Confidence, Severity
 from ..rule import Rule
 from ._fixes import add_keyword
@@ -53,9 +53,13 @@ class InsecureHashlib(Rule):
     calls = frozenset({*_CONSTRUCTORS, "hashlib.new"})
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        if keyword(node, "usedforsecurity") is not None:
-            if is_false(keyword(node, "usedforsecurity")):
-                return
+        declared = keyword(node, "usedforsecurity")
+        if declared is not None and not (isinstance(declared, ast.Constant) and declared.value):
+            return  # False, or decided at run time
+        if any(k.arg is None for k in node.keywords) and declared is None:
+            fixable = False  # **kwargs may already carry usedforsecurity
+        else:
+            fixable = declared is None
         qualname = ctx.qualname(node.func)
         algorithm = _CONSTRUCTORS.get(qualname or "")
         if algorithm is None:
@@ -66,7 +70,7 @@ class InsecureHashlib(Rule):
             if algorithm not in _WEAK:
                 return
         fix = None
-        if keyword(node, "usedforsecurity") is None and all(k.arg for k in node.keywords):
+        if fixable:
             fix = add_keyword(ctx, node, "usedforsecurity=False",
                               "Add usedforsecurity=False (if not used for security)")
         ctx.report(self, node, f"{algorithm.upper()} is a broken hash; use SHA-256 or better, "

@@ -4,8 +4,8 @@
 Flags `extractall()` and `extract()` on a tar archive without `filter=`
 (Python 3.12+, backported to 3.8.17+) and without an explicit `members=`
 selection. The archive is recognised when the receiver is a
-`tarfile.open(...)`/`TarFile(...)` call or a name that mentions "tar"
-(`tar`, `tarball`, `tf`); `extractall()` on an unknown receiver that is not
+`tarfile.open(...)`/`TarFile(...)` call or a name with the word "tar"
+(`tar`, `tar_file`, `tarball`, `self.tf`; not `start`); `extractall()` on an unknown receiver that is not
 obviously a zip file is flagged with low confidence.
 
 ## Why is this bad
@@ -40,6 +40,7 @@ import ast
 from ..context import FileContext, keyword
 from ..model import Confidence, Severity
 from ..rule import Rule
+from ._secrets import words
 from ._fixes import add_keyword
 
 _OPENERS = frozenset({"tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open",
@@ -47,8 +48,9 @@ _OPENERS = frozenset({"tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open",
                       "tarfile.TarFile.xzopen"})
 _ZIP_OPENERS = frozenset({"zipfile.ZipFile", "zipfile.PyZipFile", "py7zr.SevenZipFile",
                           "rarfile.RarFile"})
-_ZIP_NAMES = frozenset({"zf", "z", "zfile"})
-_TAR_NAMES = frozenset({"tf", "tgz", "tarball", "tar_file", "tarf"})
+_ZIP_NAMES = frozenset({"zf", "z", "zfile", "7z", "rar", "rarfile", "sevenzip"})
+#: Words of a receiver's name that say "tar archive" (tar, tar_file, tarball, self.tf).
+_TAR_NAMES = frozenset({"tar", "tarfile", "tarball", "tgz", "tf", "tarf", "targz", "tarobj"})
 
 
 def archive_kind(receiver: ast.AST, ctx: FileContext) -> str | None:
@@ -62,10 +64,10 @@ def archive_kind(receiver: ast.AST, ctx: FileContext) -> str | None:
         return None
     name = receiver.id if isinstance(receiver, ast.Name) else \
         receiver.attr if isinstance(receiver, ast.Attribute) else ""
-    lowered = name.lower()
-    if "zip" in lowered or "7z" in lowered or "rar" in lowered or lowered in _ZIP_NAMES:
+    parts = words(name)
+    if any("zip" in w or w in _ZIP_NAMES for w in parts):
         return "zip"
-    if "tar" in lowered or lowered in _TAR_NAMES:
+    if any(w in _TAR_NAMES for w in parts):
         return "tar"
     return None
 
