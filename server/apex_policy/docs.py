@@ -228,8 +228,13 @@ access (requests.get) is denied in isolation mode — policy: pyproject.toml
 [tool.apex]"), an info-level note when audited, and nothing when allowed. When
 a pattern rule that carries the same capability flagged the same call (APX101
 for `eval`, APX200 for `pickle.loads`, ...), that finding carries the verdict
-instead of a second finding. Static detection cannot see targets, so a
-scoped allow-list is shown in the message rather than evaluated.
+instead of a second finding. When the source spells the target out
+(`requests.get("https://api.example.com/v1")`, `subprocess.run(["git", ...])`,
+`open("build/out.txt", "w")`, `os.getenv("APP_MODE")`), it is judged against
+the scopes exactly as the runtime guard judges it (relative paths from the
+project root) and named in the message ("... (requests.get) on
+api.example.com:443 is denied ..."); when it is computed at run time, the
+verdict is the capability's action and the message lists the allowed scopes.
 
 {_detection_table()}
 ### At run time

@@ -102,7 +102,8 @@ def test_check_mode_isolation_reports_denied_capabilities(project):
     findings = {(f["line"], f["rule"]): f for f in json.loads(strict.stdout)["findings"]}
     network = findings[(3, "APX901")]
     assert network["severity"] == "high" and network["capability"] == "network"
-    assert network["message"] == ("network access (socket.create_connection) is denied in "
-                                  "isolation mode — policy: pyproject.toml [tool.apex]")
+    assert network["message"] == ("network access (socket.create_connection) on example.com:80 "
+                                  "is denied in isolation mode — policy: pyproject.toml "
+                                  "[tool.apex]")
     env = findings[(4, "APX908")]
     assert env["severity"] == "info" and "is audited in isolation mode" in env["message"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from apex_lsp.analysis import Analyzer, Severity
+from apex_lsp.analysis import Analyzer, Severity, all_rules
 from apex_lsp.analysis.policy_filter import CAPABILITY_RULES, apply_policy, source_label
 from apex_policy import CAPABILITIES, load_settings
 
@@ -43,8 +43,9 @@ def test_isolation_denies_with_the_documented_message(project):
            "pyproject.toml [tool.apex]" in network[0].message
     assert network[0].severity >= Severity.HIGH
     (subprocess_use,) = [f for f in by_line[6] if f.rule == "APX902"]
-    assert subprocess_use.message == ("starting a subprocess (subprocess.run) is denied in "
-                                      "isolation mode — policy: pyproject.toml [tool.apex]")
+    assert subprocess_use.message == ("starting a subprocess (subprocess.run) on /bin/ls is "
+                                      "denied in isolation mode — policy: pyproject.toml "
+                                      "[tool.apex]")
     assert subprocess_use.severity == Severity.HIGH
     (env,) = by_line[9]
     assert env.rule == "APX908" and env.severity == Severity.INFO
@@ -119,3 +120,40 @@ def test_each_project_gets_its_own_policy(tmp_path):
     assert [(f.path.split("/")[-2], f.rule, f.severity) for f in judged] == \
         [("strict", "APX901", Severity.HIGH)]
     assert "denied in isolation mode" in judged[0].message
+
+
+def test_literal_targets_are_judged_against_scopes(project):
+    root = project('''
+        mode = "isolation"
+        [capabilities]
+        network = { allow = ["localhost:8000", "10.0.0.0/8"] }
+        subprocess = { allow = ["git"] }
+        filesystem_write = { allow = ["build"] }
+        environment = { allow = ["APP_*"] }
+    ''')
+    source = (
+        "import os, requests, socket, subprocess\n"
+        "from pathlib import Path\n"
+        "requests.get('http://localhost:8000/x', timeout=1)\n"      # 3 allowed
+        "requests.get('https://api.example.com/v1', timeout=1)\n"   # 4 denied
+        "requests.get(url, timeout=1)\n"                            # 5 unknown: action
+        "socket.create_connection(('10.1.2.3', 5432))\n"            # 6 allowed (CIDR)
+        "subprocess.run(['git', 'status'])\n"                       # 7 allowed
+        "subprocess.run(['/usr/bin/curl', 'x'])\n"                  # 8 denied
+        "open('build/out.txt', 'w')\n"                              # 9 allowed
+        "open('../elsewhere.txt', 'w')\n"                           # 10 denied
+        "Path('build/x').write_text('a')\n"                         # 11 allowed
+        "os.getenv('APP_MODE')\n"                                   # 12 allowed
+        "os.getenv('SECRET')\n"                                     # 13 audited
+    )
+    policy = load_settings(str(root)).settings.policy
+    rules = [r for r in all_rules() if r.id in CAPABILITY_RULES]
+    judged = apply_policy(Analyzer(rules).analyze_source(source, "app.py").findings, policy)
+    assert {f.line: f.severity for f in judged} == {
+        4: Severity.HIGH, 5: Severity.HIGH, 8: Severity.HIGH, 10: Severity.HIGH,
+        13: Severity.INFO}
+    messages = {f.line: f.message for f in judged}
+    assert messages[4].startswith("network access (requests.get) on api.example.com:443 is "
+                                  "denied in isolation mode")
+    assert "(allowed for localhost:8000, 10.0.0.0/8)" in messages[5]
+    assert "on SECRET is audited" in messages[13]

@@ -13,11 +13,18 @@ When a pattern rule (APX101 eval, APX200 pickle, ...) that carries the same
 capability flagged the same call, that finding absorbs the verdict (and a
 denial raises it to at least high severity) instead of a second finding at
 the same place.
+
+When the source spells the target out (``requests.get("https://api.example.com")``,
+``open("build/out.txt", "w")``), it is judged against the capability's scopes
+exactly as the runtime guard would judge it, relative paths from the project
+root; otherwise the verdict is the capability's action and the message lists
+the scopes.
 """
 from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from typing import Any, Callable, Iterable
 
 from apex_policy.capabilities import CAPABILITIES
@@ -28,6 +35,8 @@ from .model import Finding, Severity
 CAPABILITY_RULES = {f"APX9{index:02d}": cap for index, cap in enumerate(CAPABILITIES, 1)}
 
 _VERBS = {"audit": "audited", "deny": "denied"}
+#: The literal target a capability rule found: "network access (requests.get) on host:443".
+_TARGET = re.compile(r"\) on (.+)$")
 
 
 def apply_policy(findings: Iterable[Finding], policy: Any, *,
@@ -49,12 +58,18 @@ def apply_policy(findings: Iterable[Finding], policy: Any, *,
     extra: list[Finding] = []
     for use in uses:
         rule = policy.capability(use.capability)
-        action = rule.action
+        target = _TARGET.search(use.message)
+        if target is not None:
+            # A literal target is judged as the runtime guard would judge it.
+            action = policy.decide(use.capability, _static_target(use.capability,
+                                                                  target.group(1), policy))
+        else:
+            action = rule.action
         if action == "allow":
             continue
         verdict = f"is {_VERBS.get(action, action)} in {mode} mode"
         scopes = tuple(getattr(rule, "allow", ()) or ())
-        if scopes:
+        if scopes and target is None:
             verdict += f" (allowed for {', '.join(_scope_text(s) for s in scopes)})"
         verdict += f" — policy: {label}"
         severity = Severity.HIGH if action == "deny" else Severity.INFO
@@ -107,6 +122,14 @@ def source_label(source: str | None) -> str | None:
         return source
     name = os.path.basename(source)
     return f"{name} [tool.apex]" if name == "pyproject.toml" else name
+
+
+def _static_target(capability: str, target: str, policy: Any) -> str:
+    """Relative paths in source are taken from the project root (the runtime guard
+    sees them from the working directory, usually the same place)."""
+    if capability in ("filesystem_write", "filesystem_read") and not os.path.isabs(target):
+        return os.path.join(getattr(policy, "root", "."), os.path.expanduser(target))
+    return target
 
 
 def _scope_text(scope: str) -> str:

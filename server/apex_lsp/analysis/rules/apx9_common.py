@@ -64,7 +64,8 @@ class CapabilityUse(Rule):
         else:
             return
         if condition_holds(condition, node, ctx, is_method):
-            ctx.report(self, node, use_message(self.capability, api))
+            target = literal_target(self.capability, node, is_method)
+            ctx.report(self, node, use_message(self.capability, api, target))
 
     def check(self, node: ast.AST, ctx: FileContext) -> None:
         if node.__class__ is ast.Name and node.id not in ctx.aliases:
@@ -74,9 +75,64 @@ class CapabilityUse(Rule):
             ctx.report(self, node, use_message(self.capability, name))
 
 
-def use_message(capability: str, api: str) -> str:
-    """"network access (requests.get)"; the policy filter appends the verdict."""
-    return f"{CAPABILITY_LABELS.get(capability, capability)} ({api})"
+def use_message(capability: str, api: str, target: "str | None" = None) -> str:
+    """"network access (requests.get)" or, when the target is a literal,
+    "network access (requests.get) on api.example.com:443"; the policy filter
+    judges the target against the scopes and appends the verdict."""
+    text = f"{CAPABILITY_LABELS.get(capability, capability)} ({api})"
+    return f"{text} on {target}" if target else text
+
+
+_DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443, "ftp": 21}
+_PATH_CAPABILITIES = ("filesystem_write", "filesystem_read")
+
+
+def literal_target(capability: str, node: ast.Call, is_method: bool) -> "str | None":
+    """What the call acts on, when the source spells it out: ``host:port`` for
+    network, the executable for subprocess, the path for filesystem calls, the
+    variable for environment. None when it is computed at run time."""
+    try:
+        if capability == "network":
+            return _network_target(argument(node, 0))
+        if capability == "subprocess":
+            value = literal(argument(node, 0, "args"), None)
+            if isinstance(value, (list, tuple)) and value and isinstance(value[0], str):
+                return value[0]
+            if isinstance(value, str) and value.strip():
+                return value.split()[0]
+            return None
+        if capability in _PATH_CAPABILITIES:
+            if is_method:
+                receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+                if isinstance(receiver, ast.Call) and receiver.args:
+                    value = literal(receiver.args[0], None)
+                    return value if isinstance(value, str) and value else None
+                return None
+            value = literal(argument(node, 0), None)
+            return value if isinstance(value, str) and value else None
+        if capability == "environment":
+            value = literal(argument(node, 0, "key"), None)
+            return value if isinstance(value, str) and value else None
+    except (ValueError, TypeError):
+        return None
+    return None
+
+
+def _network_target(arg: "ast.expr | None") -> "str | None":
+    value = literal(arg, None)
+    if isinstance(value, tuple) and len(value) >= 2 and isinstance(value[0], str) \
+            and isinstance(value[1], int):
+        host = value[0]
+        return f"[{host}]:{value[1]}" if ":" in host else f"{host}:{value[1]}"
+    if not isinstance(value, str) or "://" not in value:
+        return None
+    from urllib.parse import urlsplit
+    parts = urlsplit(value)
+    if not parts.hostname:
+        return None
+    port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{host}:{port}" if port else host
 
 
 def apis_doc(capability: str) -> str:
