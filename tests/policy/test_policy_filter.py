@@ -157,3 +157,15 @@ def test_literal_targets_are_judged_against_scopes(project):
                                   "denied in isolation mode")
     assert "(allowed for localhost:8000, 10.0.0.0/8)" in messages[5]
     assert "on SECRET is audited" in messages[13]
+
+
+def test_shell_commands_are_not_judged_by_their_first_word(project):
+    root = project('mode = "isolation"\n[capabilities]\nsubprocess = { allow = ["git"] }\n')
+    source = ("import os, subprocess\n"
+              "subprocess.run('git status; rm -rf ~', shell=True)\n"
+              "os.system('git log')\n"
+              "subprocess.run(['git', 'log'])\n")
+    policy = load_settings(str(root)).settings.policy
+    rules = [r for r in all_rules() if r.id in CAPABILITY_RULES]
+    judged = apply_policy(Analyzer(rules).analyze_source(source, "app.py").findings, policy)
+    assert sorted(f.line for f in judged) == [2, 3]

@@ -95,11 +95,13 @@ def literal_target(capability: str, node: ast.Call, is_method: bool) -> "str | N
         if capability == "network":
             return _network_target(argument(node, 0))
         if capability == "subprocess":
+            if _runs_a_shell(node):
+                return None  # the shell runs, and it can start anything
             value = literal(argument(node, 0, "args"), None)
             if isinstance(value, (list, tuple)) and value and isinstance(value[0], str):
                 return value[0]
-            if isinstance(value, str) and value.strip():
-                return value.split()[0]
+            if isinstance(value, str) and value.strip() and " " not in value.strip():
+                return value.strip()
             return None
         if capability in _PATH_CAPABILITIES:
             if is_method:
@@ -116,6 +118,16 @@ def literal_target(capability: str, node: ast.Call, is_method: bool) -> "str | N
     except (ValueError, TypeError):
         return None
     return None
+
+
+_SHELL_CALLS = {"system", "popen", "getoutput", "getstatusoutput", "create_subprocess_shell",
+                "subprocess_shell"}
+
+
+def _runs_a_shell(node: ast.Call) -> bool:
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in _SHELL_CALLS or literal(keyword(node, "shell"), None) is True
 
 
 def _network_target(arg: "ast.expr | None") -> "str | None":
