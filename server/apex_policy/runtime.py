@@ -138,10 +138,22 @@ def _network_match(scope: str, host: str, port: Optional[int]) -> bool:
 
 def _in_network(cidr: str, host: str) -> bool:
     import ipaddress
+    network = _network(cidr)
+    if network is None:
+        return False
     try:
-        return ipaddress.ip_address(host) in ipaddress.ip_network(cidr, strict=False)
+        return ipaddress.ip_address(host) in network
     except ValueError:
         return False
+
+
+@functools.lru_cache(maxsize=128)
+def _network(cidr: str):  # -> ipaddress network or None
+    import ipaddress
+    try:
+        return ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return None
 
 
 # -- subprocess ------------------------------------------------------------
@@ -172,12 +184,17 @@ def path_matches(pattern: str, path: str, root: str) -> bool:
     smuggle ``/etc/passwd`` under ``build/**``."""
     pattern = os.path.expanduser(pattern)
     if not os.path.isabs(pattern):
-        pattern = os.path.join(_real(root), pattern)
+        pattern = os.path.join(_real_root(root), pattern)
     pattern = os.path.normpath(pattern).replace(os.sep, "/")
     candidate = _real(os.path.join(root, path)).replace(os.sep, "/")
     if not _has_magic(pattern):
         return candidate == pattern or candidate.startswith(pattern.rstrip("/") + "/")
     return _glob_regex(pattern).fullmatch(candidate) is not None
+
+
+@functools.lru_cache(maxsize=32)
+def _real_root(root: str) -> str:
+    return _real(root)
 
 
 def _real(path: str) -> str:
