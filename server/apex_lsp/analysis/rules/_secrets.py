@@ -98,7 +98,10 @@ def entropy(text: str) -> float:
 
 
 def looks_like_secret(value: object, kind: str) -> bool:
-    """True when a literal assigned to a ``kind`` name is plausibly a real secret."""
+    """True when a literal assigned to a ``kind`` name is plausibly a real secret.
+
+    Values in a recognisable credential format are excluded: APX505-APX507 report
+    those (with the format's name), and one literal should give one finding."""
     if isinstance(value, bytes):
         value = value.decode("latin-1")
     if not isinstance(value, str):
@@ -115,6 +118,8 @@ def looks_like_secret(value: object, kind: str) -> bool:
     if _LOWER_IDENTIFIER.fullmatch(text):  # a label or enum value: "bearer", "access_token"
         return False
     if any(marker in text for marker in EXAMPLE_MARKERS):
+        return False
+    if known_credential(text):
         return False
     if kind == PASSWORD:
         return True
@@ -143,6 +148,15 @@ KNOWN_TOKENS = re.compile(
 KNOWN_TOKEN_HINT = re.compile(
     r"AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|hooks\.slack|_live_|AIza"
     r"|SG\.|npm_|pypi-|T3BlbkFJ|sk-ant-")
+
+JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
+
+
+def known_credential(text: str) -> bool:
+    """True for a token in a recognised format (cloud/service keys, JWTs, key blocks)."""
+    return bool((KNOWN_TOKEN_HINT.search(text) and KNOWN_TOKENS.search(text))
+                or ("eyJ" in text and JWT.search(text)) or "PRIVATE KEY-----" in text)
+
 
 #: Documentation examples that look like real keys (AWS's own examples).
 EXAMPLE_MARKERS = ("EXAMPLE", "example", "xxxxxxxx", "XXXXXXXX", "0000000000")

@@ -66,5 +66,5 @@ class KnownCredentialFormat(Rule):
         token = match.group(0)
         if any(marker in token for marker in EXAMPLE_MARKERS):
             return
-        ctx.report(self, node, f"hardcoded {_LABELS[match.lastgroup]}; revoke it and load it "
-                               "from the environment or a secret store")
+        ctx.report(self, node, f"hardcoded credential ({_LABELS[match.lastgroup]}); revoke it "
+                               "and load it from the environment or a secret store")

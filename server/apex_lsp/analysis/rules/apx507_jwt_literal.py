@@ -25,13 +25,12 @@ headers = {"Authorization": f"Bearer {os.environ['SERVICE_TOKEN']}"}
 - https://www.rfc-editor.org/rfc/rfc7519
 """
 import ast
-import re
 
 from ..context import FileContext
 from ..model import Confidence, Severity
 from ..rule import Rule
+from ._secrets import JWT as _JWT
 
-_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
 
 
 class JwtLiteral(Rule):
