@@ -1,4 +1,5 @@
-"""Real editor: Emacs dap-mode drives `apex dap` over stdio.
+"""Real editor: Emacs dap-mode drives `apex dap` over stdio, and over TCP (`--port`) with
+the access token in the debug configuration (dap-mode cannot send a token line).
 
 Stops at a breakpoint, reads a variable through scopes/variables, continues to the end.
 Skips (saying why) when Emacs or dap-mode is not installed (`scripts/setup --all`).
@@ -50,7 +51,7 @@ ELISP = r"""
     (apex-wait (lambda () done) command)
     result))
 (dap-register-debug-provider
- "apex" (lambda (conf) (plist-put conf :dap-server-path (list "%(python)s" "-m" "apex_dap")) conf))
+ "apex" (lambda (conf) %(provider)s conf))
 (add-hook 'dap-stopped-hook (lambda (_session) (setq apex-stopped t)))
 (add-hook 'dap-terminated-hook (lambda (_session) (setq apex-terminated t)))
 (condition-case err
@@ -61,7 +62,7 @@ ELISP = r"""
       (dap-breakpoint-add)
       (dap-debug (list :type "apex" :request "launch" :name "apex-test"
                        :program "%(program)s" :args ["2"] :console "internalConsole"
-                       :cwd "%(tmp)s"))
+                       :cwd "%(tmp)s" %(extra)s))
       (apex-wait (lambda () apex-stopped) "stopped")
       (let* ((session (dap--cur-session))
              (thread-id (dap--debug-session-thread-id session)))
@@ -91,16 +92,35 @@ def _line(marker):
     raise KeyError(marker)
 
 
-def test_emacs_dap_mode_breakpoint_variable_continue(tmp_path):
+def _start_tcp_adapter(token):
+    import re
+    adapter = subprocess.Popen([sys.executable, "-m", "apex_dap", "--port", "0", "--token", token],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    match = re.search(rb"127\.0\.0\.1:(\d+)", adapter.stderr.readline())
+    assert match, "the adapter did not announce its port"
+    return adapter, int(match.group(1))
+
+
+@pytest.mark.parametrize("transport", ["stdio", "tcp"])
+def test_emacs_dap_mode_breakpoint_variable_continue(tmp_path, transport):
     emacs = shutil.which("emacs")
     if not emacs or not os.path.isdir(ELPA) or not any(
             name.startswith("dap-mode") for name in os.listdir(ELPA)):
         pytest.skip("Emacs with dap-mode not installed (scripts/setup --all installs elpa-dap-mode)")
     home = tmp_path / "home"
     home.mkdir()
+    adapter = None
+    if transport == "tcp":
+        adapter, port = _start_tcp_adapter("emacs-token")
+        provider = f'(plist-put conf :debugServer {port}) (plist-put conf :host "127.0.0.1")'
+        extra = ':token "emacs-token"'
+    else:
+        provider = f'(plist-put conf :dap-server-path (list "{sys.executable}" "-m" "apex_dap"))'
+        extra = ""
     script = tmp_path / "test.el"
-    script.write_text(ELISP % {"elpa": ELPA, "tmp": str(tmp_path), "python": sys.executable,
-                               "program": PROGRAM, "line": _line("add")})
+    script.write_text(ELISP % {"elpa": ELPA, "tmp": str(tmp_path), "provider": provider,
+                               "extra": extra, "program": PROGRAM, "line": _line("add")})
     env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
                XDG_CACHE_HOME=str(home / ".cache"), XDG_DATA_HOME=str(home / ".local"),
                TMPDIR=str(tmp_path))
@@ -114,10 +134,17 @@ def test_emacs_dap_mode_breakpoint_variable_continue(tmp_path):
         os.killpg(process.pid, signal.SIGKILL)
         output, _ = process.communicate()
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)  # whatever dap-mode left behind
-        except ProcessLookupError:
-            pass
+        adapter_code = None
+        if adapter is not None:
+            try:
+                adapter_code = adapter.wait(10)
+            except subprocess.TimeoutExpired:
+                pass
+        for group in [process.pid] + ([adapter.pid] if adapter is not None else []):
+            try:
+                os.killpg(group, signal.SIGKILL)  # whatever was left behind
+            except ProcessLookupError:
+                pass
     result_file = tmp_path / "result.json"
     assert result_file.exists(), output.decode(errors="replace")[-3000:]
     result = dict(json.loads(result_file.read_text()))
@@ -125,3 +152,5 @@ def test_emacs_dap_mode_breakpoint_variable_continue(tmp_path):
     assert result["function"] == "add" and result["line"] == _line("add")
     assert result["var:a"] == "0" and result["var:b"] == "0"
     assert result["terminated"] is True
+    if adapter is not None:
+        assert adapter_code == 0  # the TCP adapter exits with its session
