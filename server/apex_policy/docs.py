@@ -241,7 +241,8 @@ verdict is the capability's action and the message lists the allowed scopes.
 
 The harness builds `apex_policy.runtime.RuntimePolicy` from
 `Policy.to_runtime()` (a JSON-able dict) and asks `decide(capability, target)`
-→ `allow` / `audit` / `deny` for each guarded event, with the target (a
+→ `allow` / `audit` / `deny` for each guarded event (`apex policy decide
+CAPABILITY [TARGET]` asks the same question from the command line), with the target (a
 `host:port`, an executable, a path) matched against the scopes. Path targets
 are resolved (symlinks included) before matching, so a link inside an allowed
 directory cannot carry a write outside it. Host names match only events that
@@ -257,7 +258,8 @@ Each operation is `allow`, `deny`, or `permission`: denied unless a
 module=..., now=...)` answers with a reason that names the mode and the
 policy file ("state editing is denied in isolation mode — policy:
 pyproject.toml [tool.apex]") and, when a permission would allow it, the TOML
-that grants it. Permissions apply wherever an operation's gate is
+that grants it (`apex policy gate OPERATION [--path FILE] [--module M]` shows
+the same answer). Permissions apply wherever an operation's gate is
 `permission` (by default in hybrid mode).
 
 {_permission_table()}

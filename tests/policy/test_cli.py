@@ -107,3 +107,23 @@ def test_check_mode_isolation_reports_denied_capabilities(project):
                                   "[tool.apex]")
     env = findings[(4, "APX908")]
     assert env["severity"] == "info" and "is audited in isolation mode" in env["message"]
+
+
+def test_policy_decide_and_gate(project):
+    root = project('mode = "hybrid"\n[capabilities.network]\nallow = ["api.example.com:443"]\n'
+                   '[capabilities.subprocess]\naction = "deny"\n')
+    (root / "src" / "app.py").write_text("x = 1\n")
+    allowed = apex("policy", "decide", "network", "api.example.com:443", cwd=root)
+    assert allowed.returncode == 0 and allowed.stdout.startswith("allow: network on ")
+    audited = apex("policy", "decide", "network", "example.org:443", cwd=root)
+    assert audited.returncode == 0 and audited.stdout.startswith("audit: ")
+    denied = apex("policy", "decide", "subprocess", "ls", cwd=root)
+    assert denied.returncode == 1 and denied.stdout.startswith("deny: subprocess on ls in "
+                                                               "hybrid mode")
+    gate = apex("policy", "gate", "state_edit", "--path", "src/app.py", cwd=root)
+    assert gate.returncode == 1
+    assert "state editing is denied in hybrid mode without a permission" in gate.stdout
+    assert 'paths = ["src/app.py"]' in gate.stdout
+    assert apex("policy", "gate", "attach", cwd=root).returncode == 0
+    assert apex("policy", "gate", "state_edit", "--mode", "development",
+                cwd=root).returncode == 0

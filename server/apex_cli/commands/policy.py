@@ -31,6 +31,26 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "status is 2 when there is any.")
     check.add_argument("file", nargs="?", metavar="FILE")
     check.set_defaults(func=run_check)
+    decide = actions.add_parser(
+        "decide", help="what the runtime guard would do with one capability use",
+        description="Print allow, audit or deny for CAPABILITY on TARGET (a host:port, an "
+                    "executable, a path, a variable name) as the runtime guard decides it. "
+                    "Exit status 0 unless the answer is deny (1).")
+    decide.add_argument("capability", metavar="CAPABILITY")
+    decide.add_argument("target", nargs="?", metavar="TARGET")
+    decide.add_argument("--path", default=".", help="where to look for the policy")
+    decide.add_argument("--mode", choices=("isolation", "development", "hybrid"))
+    decide.set_defaults(func=run_decide)
+    gate = actions.add_parser(
+        "gate", help="whether a debug operation is allowed",
+        description="Print whether OPERATION (attach, time_travel, evaluate, state_edit, "
+                    "hot_reload, restart_frame) is allowed, and why. Exit status 0 when "
+                    "allowed, 1 when not.")
+    gate.add_argument("operation", metavar="OPERATION")
+    gate.add_argument("--path", default=".", help="the file the operation touches")
+    gate.add_argument("--module", help="the module the operation touches")
+    gate.add_argument("--mode", choices=("isolation", "development", "hybrid"))
+    gate.set_defaults(func=run_gate)
     schema = actions.add_parser(
         "schema", help="print the JSON Schema of [tool.apex]",
         description="Print the JSON Schema of the [tool.apex] table (also what editor "
@@ -142,3 +162,36 @@ def run_schema(args: argparse.Namespace) -> int:
     json.dump(data, sys.stdout, indent=2)
     print()
     return 0
+
+
+def run_decide(args: argparse.Namespace) -> int:
+    from apex_policy.capabilities import CAPABILITIES
+    from apex_policy.loader import load_settings
+
+    if args.capability not in CAPABILITIES:
+        print(f"apex policy decide: unknown capability {args.capability!r}; expected one of "
+              f"{', '.join(CAPABILITIES)}", file=sys.stderr)
+        return EXIT_CONFIG
+    loaded = load_settings(args.path, mode=args.mode)
+    _print_errors(loaded)
+    policy = loaded.settings.policy
+    target = args.target
+    if target and args.capability in ("filesystem_write", "filesystem_read"):
+        target = os.path.abspath(target)
+    action = policy.decide(args.capability, target)
+    shown = f" on {args.target}" if args.target else ""
+    print(f"{action}: {args.capability}{shown} in {policy.mode} mode — policy: {policy.source}")
+    return 1 if action == "deny" else 0
+
+
+def run_gate(args: argparse.Namespace) -> int:
+    from apex_policy.loader import load_settings
+
+    loaded = load_settings(args.path, mode=args.mode)
+    _print_errors(loaded)
+    path = os.path.abspath(args.path) if os.path.isfile(args.path) else None
+    decision = loaded.settings.policy.gate(args.operation, path=path, module=args.module)
+    print(("allowed: " if decision.allowed else "denied: ") + decision.reason)
+    if decision.permission_hint:
+        print(decision.permission_hint)
+    return 0 if decision.allowed else 1
