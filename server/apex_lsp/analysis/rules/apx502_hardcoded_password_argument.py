@@ -31,6 +31,7 @@ from ..context import FileContext
 from ..model import Confidence, Severity
 from ..rule import Rule
 from ._secrets import looks_like_secret, name_kind
+from .apx508_hardcoded_secret_key import FRAMEWORK_KEYS
 
 
 class HardcodedPasswordArgument(Rule):
@@ -47,6 +48,8 @@ class HardcodedPasswordArgument(Rule):
         value = node.value
         if node.arg is None or not isinstance(value, ast.Constant):
             return
+        if node.arg in FRAMEWORK_KEYS:
+            return  # APX508 reports SECRET_KEY=...
         kind = name_kind(node.arg)
         if kind and looks_like_secret(value.value, kind):
             ctx.report(self, node, f"hardcoded value for '{node.arg}'; load it from the "

@@ -36,8 +36,9 @@ from ..model import Confidence, Severity
 from ..rule import Rule
 from ._secrets import target_name
 
-_NAMES = frozenset({"SECRET_KEY", "secret_key", "JWT_SECRET_KEY", "jwt_secret_key",
-                    "SECURITY_PASSWORD_SALT", "WTF_CSRF_SECRET_KEY"})
+FRAMEWORK_KEYS = frozenset({"SECRET_KEY", "secret_key", "JWT_SECRET_KEY", "jwt_secret_key",
+                           "SECURITY_PASSWORD_SALT", "WTF_CSRF_SECRET_KEY"})
+_NAMES = FRAMEWORK_KEYS
 
 
 #: A value that names a setting or variable rather than being a key ("AWS_SECRET_ACCESS_KEY").
