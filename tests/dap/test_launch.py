@@ -257,3 +257,22 @@ def test_goto_moves_execution(make_client):
     # `total` was never assigned: the program died with UnboundLocalError
     assert "UnboundLocalError" in output_text(client)
     assert frame["name"] == "add"
+
+
+def test_user_unhandled_exception_filter(make_client):
+    """An exception leaving user code into library code (json calling a hook) stops."""
+    program = debuggee("user_unhandled.py")
+    client = make_client()
+    client.initialize()
+    seq = client.request_async("launch", {"program": program})
+    client.wait_event("initialized")
+    client.request("setExceptionBreakpoints", {"filters": ["userUnhandled"]})
+    client.request("configurationDone")
+    client.response(seq)
+    stopped = client.stopped(reason="exception")
+    assert client.top_frame(stopped["threadId"])["line"] == find_marker(program, "user_raise")
+    info = client.request("exceptionInfo", {"threadId": stopped["threadId"]})["body"]
+    assert "KeyError" in info["exceptionId"]  # debugpy reports breakMode "always" here
+    client.request("continue", {"threadId": stopped["threadId"]})
+    assert client.wait_event("exited")["body"]["exitCode"] == 0
+    assert "caught in user code" in output_text(client)
