@@ -1,0 +1,116 @@
+"""The history store: a ring of chunks under a memory budget.
+
+Events go into the current chunk's ``array('q')`` (8 bytes each, see events.py) and the
+values captured at a step into its flat ``values`` list (``step, key, value`` triples).
+When a chunk is full it is closed, its size estimated, and the oldest chunks are dropped
+until the whole history fits the budget again; ``earliest`` is then the first step
+still held. Each chunk remembers every thread's stack of code indices at its start, so
+a history that starts mid-program still knows which frames were open.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+from array import array
+
+from . import events as ev
+
+CHUNK_EVENTS = 1 << 16
+DEFAULT_BUDGET = 256 * 1024 * 1024
+
+
+class Chunk:
+    __slots__ = ("base", "events", "values", "stacks", "nbytes")
+
+    def __init__(self, base: int, stacks: dict) -> None:
+        self.base = base
+        self.events = array("q")
+        self.values = []
+        self.stacks = stacks  # slot -> [code index, ...] outermost first
+        self.nbytes = 0
+
+    def estimate(self) -> int:
+        """Bytes held by this chunk: events exactly, values by sampling."""
+        values = self.values
+        n = len(values) // 3
+        size = self.events.buffer_info()[1] * 8 + sys.getsizeof(values)
+        if n:
+            stride = max(1, n // 64)
+            sample = [_value_size(values[i * 3 + 2]) for i in range(0, n, stride)]
+            size += n * (sum(sample) // len(sample) + 16)  # + the step int
+        return size
+
+
+def _value_size(v) -> int:
+    if type(v) is list:  # a node: its text dominates
+        size = 88 + len(v[1])
+        children = v[2]
+        if children:
+            size += sum(_value_size(child) + 64 for _, child in children)
+        return size
+    return sys.getsizeof(v) if type(v) not in (bool, type(None)) else 0
+
+
+class CodeTable:
+    """Code objects seen, kept alive so ``id(code)`` is never reused while recorded."""
+
+    def __init__(self) -> None:
+        self.codes = []      # index -> code object
+        self.rows = []       # index -> (filename, name, firstlineno, qualname)
+        self.by_id = {}      # id(code) -> index (-1: not user code)
+
+    def add(self, code, user: bool) -> int:
+        if not user:
+            self.by_id[id(code)] = -1
+            self.codes.append(code)  # keep alive so the id stays unique
+            return -1
+        index = len(self.rows)
+        if index >= ev.MAX_CODES:
+            self.by_id[id(code)] = -1
+            self.codes.append(code)
+            return -1
+        self.codes.append(code)
+        self.rows.append((code.co_filename, code.co_name, code.co_firstlineno,
+                          getattr(code, "co_qualname", code.co_name)))
+        self.by_id[id(code)] = index
+        return index
+
+
+class Store:
+    def __init__(self, budget: int = DEFAULT_BUDGET, chunk_events: int = CHUNK_EVENTS) -> None:
+        self.budget = max(int(budget), 1 << 20)
+        self.chunk_events = chunk_events
+        self.lock = threading.Lock()  # fetch vs roll-over, never on the hot path
+        self.closed = []              # oldest first
+        self.closed_bytes = 0
+        self.dropped_steps = 0
+        self.current = Chunk(0, {})
+
+    @property
+    def earliest(self) -> int:
+        return self.closed[0].base if self.closed else self.current.base
+
+    @property
+    def end(self) -> int:
+        return self.current.base + len(self.current.events)
+
+    def roll(self, stacks: dict) -> Chunk:
+        """Close the current chunk, start the next, drop the oldest beyond the budget."""
+        with self.lock:
+            old = self.current
+            old.nbytes = old.estimate()
+            self.closed.append(old)
+            self.closed_bytes += old.nbytes
+            self.current = Chunk(old.base + len(old.events), stacks)
+            while self.closed and self.closed_bytes > self.budget:
+                gone = self.closed.pop(0)
+                self.closed_bytes -= gone.nbytes
+                self.dropped_steps += len(gone.events)
+            return self.current
+
+    def chunks(self):
+        with self.lock:
+            return list(self.closed) + [self.current]
+
+    def nbytes(self) -> int:
+        return self.closed_bytes + self.current.estimate()
