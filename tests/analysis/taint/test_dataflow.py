@@ -222,6 +222,14 @@ FUNCTIONS = {
         def other():
             open("fixed")
     """,
+    "aliased source imports still mark a function for analysis": """
+        from flask import request as rq
+        from os import environ as env
+        def view():
+            open(rq.args["p"])  # expect: APX806
+        def other():
+            open(env["P"])  # expect: APX806
+    """,
     "argument order and unrelated parameters": """
         import os, sys
         def run(safe, cmd):

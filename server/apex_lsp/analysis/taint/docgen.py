@@ -58,6 +58,13 @@ and by `apex check` after adding cross-file findings).
    They depend only on the function's text and its module's imports and
    definitions, so an edit re-analyses only the functions whose text changed
    (moved functions are shifted, not re-analysed).
+   A function is analysed up front only when its text mentions a possible
+   source ({source_hints}), a secret, a sink whose pattern finding a verdict
+   may downgrade ({verdict_hints}), or it is decorated by a call (a route).
+   Any other function cannot start a flow: it is analysed when a flow reaches
+   it (a call with untrusted arguments, or a call to a function that returns a
+   source, found by the names it calls). Until then a call to it passes on the
+   taint of its arguments, as an unknown function's does.
 3. **Summaries and linking** (`link.py`): which parameter reaches which sink
    kind and the return value, composed through calls. The finding is reported
    where the source and the sink flow meet: at the sink when both are in one
@@ -166,6 +173,9 @@ turns the taint rules off for the project; `select`/`ignore`/`severity`/
 * **Sinks return clean values**: `open(user_path).read()` is not a source;
   file and socket reads are sources only when configured.
 * Star-arguments (`f(*args)`) map to parameters conservatively or not at all.
+* A deferred function is woken by a source-returning callee only when it calls
+  it by name with no space before the parenthesis (`get_input()`); calls
+  through variables or `getattr` do not wake it.
 """
 
 
@@ -216,6 +226,8 @@ def render() -> str:
                               for n, g in sorted(tables.GUARD_CALLS.items())),
         guard_methods="all kinds",
         kind_names=", ".join(f"`{k}`" for k in KINDS),
+        source_hints=", ".join(f"`{h}`" for h in tables.SOURCE_HINTS),
+        verdict_hints=", ".join(f"`{h}`" for h in tables.VERDICT_HINTS),
         orm=" / ".join(f"`.{a}`" for a in sorted(tables.ORM_RECEIVER_ATTRIBUTES)),
         clean_orm=", ".join(f"`{n}`" for n in sorted(tables.CLEAN_CALLS) if "404" in n),
         max_path=MAX_PATH)

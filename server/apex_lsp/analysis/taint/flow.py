@@ -428,7 +428,15 @@ class FunctionFlow:
     def ev(self, node) -> dict:
         cls = node.__class__
         if cls is ast.Name:
-            return self.lookup(node.id)
+            found = self.env.get(node.id)
+            if found is not None:
+                return found
+            imported = self.m.aliases.get(node.id)
+            if imported is not None:  # `from sys import argv`, `from os import environ as env`
+                source = self.spec.source_attributes.get(imported)
+                if source is not None:
+                    return self.source(source.label, source.families, node)
+            return self.m.globals.get(node.id, EMPTY)
         if cls is ast.Constant:
             return EMPTY
         if cls is ast.Attribute:

@@ -169,13 +169,16 @@ class ModuleAnalysis:
         scope.globals = {k: {o: v for o, v in t.items() if o[0] == "s"}
                          for k, t in top.env.items() if "." not in k and t}
         scope.globals = {k: v for k, v in scope.globals.items() if v}
-        self.env_digest = scope.environment_digest()
+        self.env_digest = scope.environment_digest() if cache is not None else ""
         imports = {local: absolute for local, target in aliases.items()
                    if (absolute := scope.absolute(target)) is not None}
         self.facts = ModuleFacts(name, path, functions, imports,
                                  hashlib.blake2b(source.encode(), digest_size=16).hexdigest(),
                                  {})
-        hints = spec.hints
+        # `from flask import request as rq`, `from sys import argv`: the local name is a hint.
+        hints = spec.hints + tuple(alias.lower() for alias, target in aliases.items()
+                                   if target in spec.source_roots
+                                   and alias != target.rpartition(".")[2])
         everything = not lazy or bool(scope.globals)
         for qualname, (node, _, _) in scope.function_nodes.items():
             text = self._text(node)

@@ -19,6 +19,8 @@ class TaintSpec:
     secret_name: re.Pattern = field(repr=False)
     #: Lower-case text worth analysing up front (see tables.SOURCE_HINTS).
     hints: tuple[str, ...] = field(repr=False)
+    #: Source names and the objects they hang off (``flask.request``), for import aliases.
+    source_roots: frozenset = field(repr=False, default=frozenset())
     #: Problems found in the configuration (shown to the user, never fatal).
     problems: tuple[str, ...] = ()
 
@@ -76,7 +78,18 @@ def build_spec(settings=None) -> TaintSpec:
             if name not in tables.SOURCE_CALLS and name not in tables.SOURCE_ATTRIBUTES}
     return TaintSpec(source_attributes, source_calls, sinks, sanitizers,
                      re.compile(tables.SECRET_NAME_PATTERN, re.IGNORECASE),
-                     tuple(sorted(h.lower() for h in hints if h)), tuple(problems))
+                     tuple(sorted(h.lower() for h in hints if h)),
+                     _roots(list(source_calls) + list(source_attributes)), tuple(problems))
+
+
+def _roots(names: list[str]) -> frozenset:
+    out = set()
+    for name in names:
+        if not name.startswith("."):
+            out.add(name)
+            out.add(name.rpartition(".")[0])
+    out.discard("")
+    return frozenset(out)
 
 
 _NAME = re.compile(r"\.?[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*")

@@ -9,7 +9,7 @@ from .link import Linker, local_finder, may_find, wake_source_callers
 from .module import FactsCache, ModuleAnalysis, collect_aliases
 from .report import reconcile, taint_rules, to_finding
 from .spec import build_spec, default_spec
-from .workspace import module_name_for, write_facts
+from .workspace import FactsWriter, module_name_for
 
 
 class TaintPass:
@@ -35,8 +35,9 @@ class TaintPass:
         # reused, and thousands of live objects make every garbage collection slower.
         self.cache = FactsCache() if cache is True else (cache or None)
         self.workspace = workspace
-        self.facts_dir = facts_dir
+        self.facts_writer = FactsWriter(facts_dir) if facts_dir is not None else None
         self._dirs: dict = {}
+        self._rules = None
 
     def __call__(self, tree: ast.Module, ctx: FileContext) -> None:
         if not self.rule_ids:
@@ -58,9 +59,11 @@ class TaintPass:
         # Facts are shared after the local work, so they include what it analysed.
         if self.workspace is not None:
             self.workspace.record(module)
-        if self.facts_dir is not None:
-            write_facts(self.facts_dir, module)
-        rules = taint_rules()
+        if self.facts_writer is not None:
+            self.facts_writer.write(module)
+        if self._rules is None:
+            self._rules = taint_rules()
+        rules = self._rules
         for raw in linker.all_findings():
             rule = rules.get(raw.kind)
             if rule is not None and rule.id in self.rule_ids:

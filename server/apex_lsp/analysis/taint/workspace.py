@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import os
 import marshal
+import os
+import struct
 import threading
 import warnings
 from collections import OrderedDict
@@ -38,6 +39,7 @@ from .module import FactsCache, ModuleAnalysis, collect_aliases
 from .report import taint_rules, to_finding
 from .spec import build_spec, default_spec
 
+FACTS_SUFFIX = ".facts"
 #: How many parsed modules are kept for analysing deferred functions on demand.
 MAX_KEPT_TREES = 64
 #: How many re-export hops (``from .impl import run`` in ``__init__``) are followed.
@@ -168,16 +170,15 @@ class TaintWorkspace:
         except OSError:
             return 0
         for name in names:
-            if not name.endswith(".facts"):
+            if not name.endswith(FACTS_SUFFIX):
                 continue
             try:
-                with open(os.path.join(directory, name), "rb") as handle:
-                    # Written by write_facts of this program, in a private directory.
-                    facts = from_plain(marshal.load(handle))
-            except (OSError, EOFError, ValueError, TypeError):
+                # Written by FactsWriter of this program, in a private directory.
+                for facts in read_facts_file(os.path.join(directory, name)):
+                    self.record(facts)
+                    count += 1
+            except OSError:
                 continue
-            self.record(facts)
-            count += 1
         return count
 
     def _forget_all(self) -> None:
@@ -346,17 +347,50 @@ def _digest(source: str) -> str:
     return hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
 
 
-def write_facts(directory: str, facts: ModuleFacts) -> None:
-    """Store a module's facts for ``load_facts_dir`` (atomically: write, then rename)."""
-    name = hashlib.blake2b(facts.path.encode(), digest_size=12).hexdigest() + ".facts"
-    target = os.path.join(directory, name)
-    temporary = f"{target}.{os.getpid()}.tmp"
-    try:
-        with open(temporary, "wb") as handle:
-            marshal.dump(to_plain(facts), handle)
-        os.replace(temporary, target)
-    except OSError:
+class FactsWriter:
+    """Appends module facts to one file per process in ``directory`` (for ``load_facts_dir``).
+
+    One open file per process and a flushed write per module: workers of a
+    process pool may exit without flushing buffers, and opening a file per
+    module costs more than analysing most of them.
+    """
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self._handle = None
+        self._pid = None
+        self._lock = threading.Lock()
+
+    def write(self, facts: ModuleFacts) -> None:
+        data = marshal.dumps(to_plain(facts))
+        with self._lock:
+            try:
+                if self._pid != os.getpid():  # first write, or a forked child
+                    self._pid = os.getpid()
+                    name = f"{self._pid}-{id(self):x}{FACTS_SUFFIX}"
+                    self._handle = open(os.path.join(self.directory, name), "ab")
+                self._handle.write(struct.pack("<I", len(data)) + data)
+                self._handle.flush()
+            except OSError:
+                self._handle = None  # cross-file findings for this process are lost; say so
+                self._pid = None
+
+    def __reduce__(self):  # a pass sent to a worker opens its own file there
+        return (FactsWriter, (self.directory,))
+
+
+def read_facts_file(path: str):
+    """The module facts in one file written by FactsWriter (stops at a torn record)."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    offset = 0
+    while offset + 4 <= len(data):
+        (size,) = struct.unpack_from("<I", data, offset)
+        offset += 4
+        if offset + size > len(data):
+            return
         try:
-            os.unlink(temporary)
-        except OSError:
+            yield from_plain(marshal.loads(data[offset:offset + size]))
+        except (EOFError, ValueError, TypeError):
             pass
+        offset += size
