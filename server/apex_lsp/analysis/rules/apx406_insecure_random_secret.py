@@ -4,9 +4,12 @@
 Flags `random.random`, `randint`, `randrange`, `choice`, `choices`, `sample`,
 `getrandbits`, `randbytes`, `shuffle` and `uuid.uuid1` when the statement
 assigns the result to a secret-looking name (`token`, `password`,
-`reset_code`, `api_key`, `nonce`, `salt`, `otp`, ...). Other uses of `random`
-(simulations, jitter, sampling) are left alone on purpose, which keeps the rule
-quiet; a secret built in one statement and assigned in another is not seen.
+`reset_code`, `api_key`, `nonce`, `salt`, `otp`, ...), or when a function
+whose name says it makes one (`generate_token`, `make_password`) returns such a
+call directly or joined from one (`return "".join(random.choice(...) for ...)`).
+Other uses of `random` (simulations, jitter, sampling) are left alone on
+purpose, which keeps the rule quiet; a secret built in one statement and
+assigned in another is not seen.
 
 ## Why is this bad
 `random` is a Mersenne Twister: after 624 outputs an observer can predict every
@@ -72,6 +75,33 @@ class InsecureRandomSecret(Rule):
     confidence = Confidence.MEDIUM
     bandit = ("B311",)
     calls = frozenset({*(f"random.{f}" for f in _FUNCTIONS), "uuid.uuid1"})
+    node_types = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+    def check(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        if not _secret_target(node.name):
+            return
+        for statement in node.body:  # the function's own top-level returns only
+            if isinstance(statement, ast.Return) and statement.value is not None:
+                call = self._random_call(statement.value, ctx)
+                if call is not None:
+                    ctx.report(self, call, f"{ctx.qualname(call.func)}() is predictable and "
+                                           f"must not make the result of {node.name}(); use "
+                                           "the secrets module")
+
+    def _random_call(self, value: ast.AST, ctx: FileContext) -> ast.Call | None:
+        """``random.x(...)``, ``str(random.x(...))`` or ``"".join(<from random.x>)``."""
+        if not isinstance(value, ast.Call):
+            return None
+        if ctx.qualname(value.func) in self.calls:
+            return value
+        if len(value.args) != 1:
+            return None
+        inner = value.args[0]
+        if isinstance(inner, (ast.GeneratorExp, ast.ListComp)):
+            inner = inner.elt
+        if isinstance(inner, ast.Call) and ctx.qualname(inner.func) in self.calls:
+            return inner
+        return None
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         for target in _targets(ctx.stmt):
