@@ -593,7 +593,9 @@ class Session:
 
     async def evaluate_request(self, request: Request) -> Any:
         args = m.parse(request.arguments, m.EvaluateArguments)
-        if args.context in ("repl", "watch", None):
+        if args.context in ("repl", "watch", None) or not _is_plain_reference(args.expression):
+            # Hovers may read names, attributes and items (what the variables view shows);
+            # anything that could call code is an evaluation and needs the gate.
             self._gate("evaluate", "evaluate")
         return await self.forward(request)
 
@@ -641,3 +643,21 @@ class Session:
         except LinkClosed as exc:
             raise EditFailed(str(exc)) from None
 
+
+def _is_plain_reference(expression: str) -> bool:
+    """``a``, ``a.b``, ``a[0]``, ``a['k']``, ``a[i].b``: reads, no calls or operators."""
+    import ast
+    try:
+        node = ast.parse(expression.strip(), mode="eval").body
+    except SyntaxError:
+        return False
+    while True:
+        if isinstance(node, ast.Name):
+            return True
+        if isinstance(node, ast.Attribute):
+            node = node.value
+        elif isinstance(node, ast.Subscript) and isinstance(
+                node.slice, (ast.Constant, ast.Name)):
+            node = node.value
+        else:
+            return False

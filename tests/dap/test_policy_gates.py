@@ -39,8 +39,10 @@ def test_isolation_denies_edits_and_repl_but_not_inspection(make_client, tmp_pat
                     ("apexUndoStateEdit", {})):
         response = client.request(*request, ok=False)
         assert "denied in isolation mode" in response["message"], request
-    # reading is fine
+    # reading is fine; a hover that would run code is an evaluation
     assert client.evaluate("x", frame["id"], context="hover")["body"]["result"] == "10"
+    called = client.evaluate("__import__('os').getpid()", frame["id"], context="hover", ok=False)
+    assert "denied in isolation mode" in called["message"]
     import json
     denied = [json.loads(line) for line in audit.read_text().splitlines()][1:]
     assert denied[0]["operation"] == "state_edit" and denied[0]["outcome"] == "denied"
