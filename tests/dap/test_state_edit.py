@@ -134,5 +134,13 @@ def test_unassignable_expression_is_a_clear_error(make_client):
     response = client.request("setVariable", {"variablesReference": 999999, "name": "x",
                                               "value": "1"}, ok=False)
     assert "variablesReference" in response["message"]
+    response = client.request("setExpression", {"expression": "x", "value": "undefined_name",
+                                                "frameId": frame["id"]}, ok=False)
+    assert "NameError" in response["message"]
+    # a long value: the reprs are bounded, the program gets the whole value
+    long = client.request("setExpression", {"expression": "x", "value": "'a' * 5000",
+                                            "frameId": frame["id"]})["body"]
+    assert long["value"].endswith("...") and len(long["value"]) <= 300
+    assert client.evaluate("len(x)", frame["id"], context="watch")["body"]["result"] == "5000"
     client.request("disconnect", {"terminateDebuggee": True})
     client.wait_event("terminated")
