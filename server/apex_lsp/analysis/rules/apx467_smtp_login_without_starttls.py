@@ -1,10 +1,11 @@
-"""SMTP login on a plain connection without `starttls()` first.
+"""Mail login (SMTP, IMAP) on a plain connection without STARTTLS first.
 
 ## What it does
-Flags `with smtplib.SMTP(...) as server:` blocks whose statements call
-`server.login(...)` without calling `server.starttls(...)` before it.
-(`SMTP_SSL` is encrypted from the start and is not flagged.) Only the
-`with` form is checked, because there both calls are in view.
+Flags `with smtplib.SMTP(...) as server:` and `with imaplib.IMAP4(...) as
+imap:` blocks whose statements log in (`login`, `authenticate`) without
+calling `starttls()` before. The `_SSL` classes
+are encrypted from the start and are not flagged. Only the `with` form is
+checked, because there both calls are in view.
 
 ## Why is this bad
 Without STARTTLS the user name and password (AUTH PLAIN/LOGIN is just base64)
@@ -49,13 +50,13 @@ def _method_call(statement: ast.stmt, receiver: str) -> str | None:
 
 class SmtpLoginWithoutStarttls(Rule):
     id = "APX467"
-    name = "smtp-login-without-starttls"
+    name = "mail-login-without-starttls"
     category = "cleartext-protocol"
     cwe = 319
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
     capability = "network"
-    calls = frozenset({"smtplib.SMTP", "smtplib.LMTP"})
+    calls = frozenset({"smtplib.SMTP", "smtplib.LMTP", "imaplib.IMAP4"})
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         stmt = ctx.stmt
@@ -70,7 +71,7 @@ class SmtpLoginWithoutStarttls(Rule):
             method = _method_call(statement, receiver)
             if method == "starttls":
                 return
-            if method == "login":
-                ctx.report(self, statement, "SMTP login before starttls(): the password is "
+            if method in ("login", "authenticate"):
+                ctx.report(self, statement, f"{method}() before starttls(): the password is "
                                             "sent in clear text")
                 return
