@@ -144,3 +144,21 @@ def test_unassignable_expression_is_a_clear_error(make_client):
     assert client.evaluate("len(x)", frame["id"], context="watch")["body"]["result"] == "5000"
     client.request("disconnect", {"terminateDebuggee": True})
     client.wait_event("terminated")
+
+
+@pytest.mark.parametrize("python", INTERPRETERS)
+def test_edit_on_a_worker_thread(make_client, python):
+    program = debuggee("threads.py")
+    client = make_client()
+    start_launch(client, program, python=python, breakpoints=["worker"])
+    stopped = client.stopped(reason="breakpoint")
+    names = {t["id"]: t["name"] for t in client.request("threads")["body"]["threads"]}
+    assert names[stopped["threadId"]].startswith("worker-")
+    frame = client.top_frame(stopped["threadId"])
+    name = client.evaluate("name", frame["id"], context="hover")["body"]["result"].strip("'")
+    _set(client, client.scopes(frame["id"])["Locals"], "value", "99")
+    client.request("setBreakpoints", {"source": {"path": program}, "breakpoints": []})
+    client.request("continue", {"threadId": stopped["threadId"]})
+    client.wait_event("terminated")
+    found = reports(client)["threads"]
+    assert found[name] == 99 and sorted(found.values()) == [1, 99]
