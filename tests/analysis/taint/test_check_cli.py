@@ -102,3 +102,25 @@ def test_per_file_ignores_apply_to_cross_file_findings(tmp_path):
     _project(tmp_path, '[tool.apex]\nper-file-ignores = { "app.py" = ["APX801"] }\n')
     done = _apex(tmp_path, "--format", "json", ".")
     assert _taint(json.loads(done.stdout)) == []
+
+
+def test_project_sinks_apply_to_functions_analysed_late(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.apex.taint]\nsinks = { command = ["vendor.shell.run_it"] }\n')
+    (tmp_path / "lib.py").write_text(textwrap.dedent("""\
+        from vendor.shell import run_it
+
+
+        def deploy(target):
+            run_it("deploy " + target)
+    """))
+    (tmp_path / "cli.py").write_text(textwrap.dedent("""\
+        import sys
+
+        from lib import deploy
+
+        deploy(sys.argv[1])
+    """))
+    done = _apex(tmp_path, "--format", "json", ".")
+    assert [(f["path"], f["line"], f["rule"]) for f in _taint(json.loads(done.stdout))] == [
+        ("cli.py", 5, "APX801")]

@@ -17,6 +17,7 @@ import os
 
 from .kinds import KINDS
 from .report import reconcile
+from .spec import build_spec, default_spec
 from .taint_pass import TaintPass
 from .workspace import TaintWorkspace
 
@@ -47,7 +48,19 @@ def taint_passes(analysis, facts_dir: str | None = None, cache: bool = False) ->
 
 def add_cross_file_findings(checker, report, facts_dir: str) -> int:
     """Add workspace (cross-file) taint findings to a CheckReport; returns how many."""
-    workspace = TaintWorkspace(settings=None)
+    specs: dict = {}
+
+    def spec_for(path: str):
+        # Deferred functions analysed now must see their project's [tool.apex.taint].
+        try:
+            project = checker.project_for(path)
+        except Exception:
+            return default_spec()
+        if project.root not in specs:
+            specs[project.root] = build_spec(getattr(project.analysis, "taint", None))
+        return specs[project.root]
+
+    workspace = TaintWorkspace(spec_for=spec_for)
     if not workspace.load_facts_dir(facts_dir):
         return 0
     added = []
