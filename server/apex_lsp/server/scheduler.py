@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Awaitable, Callable
 
@@ -54,13 +52,16 @@ class AnalysisPool:
 
     def __init__(self, workers: int = 2) -> None:
         self._small = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="apex-analysis")
-        self._large: ProcessPoolExecutor | None = None
+        self._large = None  # a ProcessPoolExecutor, started on first use
 
     def run(self, func: Callable, *args) -> Awaitable:
         return asyncio.get_running_loop().run_in_executor(self._small, func, *args)
 
     async def run_large(self, func: Callable, *args):
         """Run ``func`` in the worker process (started on first use, restarted if it died)."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
         if self._large is None:
             # spawn: the server is multi-threaded, so fork is unsafe.
             self._large = ProcessPoolExecutor(max_workers=1,
@@ -164,16 +165,24 @@ class Scheduler:
         if len(text) >= config.large_file_bytes:
             file_result: FileResult = await server.pool.run_large(
                 worker.analyze, text, path, config, generation)
+            doc = server.open_document(uri)
+            if doc is None or doc.version != version:
+                return DocumentResult(uri, version, generation, [], [], text=text)
+            diagnostics = await server.pool.run(_to_diagnostics, file_result.findings, text,
+                                                doc.position_codec, uri, path)
         else:
-            file_result = await server.pool.run(server.analyze_text, text, path)
-        doc = server.open_document(uri)
-        if doc is None or doc.version != version:
-            return DocumentResult(uri, version, generation, [], [], text=text)
-        diagnostics = await server.pool.run(_to_diagnostics, file_result.findings, text,
-                                            doc.position_codec, uri, path)
+            # One hop to the worker thread: analyse and convert together.
+            codec = server.workspace.position_codec
+            file_result, diagnostics = await server.pool.run(_analyze_and_convert, server,
+                                                             text, path, codec, uri)
         error = file_result.error.message if file_result.error else None
         return DocumentResult(uri, version, generation, file_result.findings, diagnostics,
                               error=error, text=text)
+
+
+def _analyze_and_convert(server, text, path, codec, uri):
+    result = server.analyze_text(text, path)
+    return result, _to_diagnostics(result.findings, text, codec, uri, path)
 
 
 def _to_diagnostics(findings, text, codec, uri, path):
