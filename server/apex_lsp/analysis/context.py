@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from .model import Confidence, Finding, Fix, Severity
@@ -9,13 +10,16 @@ from .rule import Rule
 from .statements import statement_lines
 
 _MISSING = object()
+#: Line ends as the parser counts them (str.splitlines also splits on form feeds,
+#: which would shift line numbers after a ^L page break).
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 class FileContext:
     """What a rule may ask about the file being analysed, and how it reports."""
 
     __slots__ = ("path", "source", "aliases", "findings", "stmt", "_lines",
-                 "severity_overrides")
+                 "severity_overrides", "_starts", "_ascii")
 
     def __init__(self, path: str, source: str,
                  severity_overrides: dict[str, Severity] | None = None) -> None:
@@ -25,6 +29,8 @@ class FileContext:
         self.findings: list[Finding] = []
         self.stmt: ast.stmt | None = None
         self._lines: list[str] | None = None
+        self._starts: list[int] | None = None
+        self._ascii: bool | None = None
         self.severity_overrides = severity_overrides or {}
 
     # -- names ----------------------------------------------------------
@@ -61,12 +67,46 @@ class FileContext:
     # -- source ---------------------------------------------------------
     @property
     def lines(self) -> list[str]:
+        """The source's lines without their ends, numbered as the parser numbers them."""
         if self._lines is None:
-            self._lines = self.source.splitlines()
+            lines = _NEWLINE.split(self.source)
+            if lines and lines[-1] == "":
+                lines.pop()
+            self._lines = lines
         return self._lines
 
+    @property
+    def is_ascii(self) -> bool:
+        if self._ascii is None:
+            self._ascii = self.source.isascii()
+        return self._ascii
+
     def segment(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.source, node) or ""
+        """The source text of ``node`` (like ast.get_source_segment, without re-splitting
+        the whole file on every call: that made it O(file size) per call)."""
+        try:
+            line, end_line = node.lineno, node.end_lineno
+            col, end_col = node.col_offset, node.end_col_offset
+        except AttributeError:
+            return ""
+        if end_line is None or end_col is None:
+            return ""
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self.source)]
+        starts = self._starts
+        if not 1 <= line <= end_line <= len(starts):
+            return ""
+        return self.source[starts[line - 1] + self._chars(line, col):
+                           starts[end_line - 1] + self._chars(end_line, end_col)]
+
+    def _chars(self, line: int, byte_offset: int) -> int:
+        """Characters in the first ``byte_offset`` UTF-8 bytes of 1-based ``line``."""
+        if self.is_ascii or line > len(self.lines):
+            return byte_offset
+        text = self.lines[line - 1]
+        if text.isascii():
+            return byte_offset
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
 
     # -- reporting ------------------------------------------------------
     def report(self, rule: Rule | type[Rule], node: ast.AST, message: str | None = None, *,
@@ -92,7 +132,7 @@ class FileContext:
 
     def _char_column(self, line: int, byte_offset: int) -> int:
         """AST columns count UTF-8 bytes; findings count characters (1-based)."""
-        if not self.source.isascii() and 1 <= line <= len(self.lines):
+        if not self.is_ascii and 1 <= line <= len(self.lines):
             text = self.lines[line - 1]
             if not text.isascii():
                 return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1

@@ -20,6 +20,13 @@ UNUSED_SUPPRESSION_ID = "APX001"
 #: How many broken lines the parser may blank out to recover the rest of a file.
 MAX_RECOVERY_ATTEMPTS = 8
 
+#: Fields the walk never descends into: names and numbers, and the singletons for
+#: contexts and operators (Load, Add, Eq), unless a rule asks for operator nodes.
+_OPERATOR_FIELDS = frozenset({"ctx", "op", "ops"})
+_LEAF_FIELDS = frozenset({"id", "attr", "arg", "name", "module", "level", "kind", "conversion",
+                          "is_async", "type_comment", "rest"}) | _OPERATOR_FIELDS
+_OPERATOR_BASES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+
 #: A whole-file pass that is not a node rule (the taint engine is one).
 FilePass = Callable[[ast.Module, FileContext], None]
 
@@ -58,6 +65,9 @@ class Analyzer:
             for name in rule_cls.methods:
                 by_method[name].append(rule.check_call)
         self._by_type = dict(by_type)
+        # Per node class: which fields the walk descends into (see _shape).
+        self._shapes: dict[type, tuple[tuple[str, ...], int]] = {}
+        self._skip_operators = not any(issubclass(t, _OPERATOR_BASES) for t in by_type)
         self._by_call = dict(by_call)
         self._by_method = dict(by_method)
         # Rules reported by a whole-file pass (the taint rules) bring that pass along,
@@ -97,9 +107,13 @@ class Analyzer:
             return result
         ctx = FileContext(path, source, self.severity_overrides)
         try:
-            self._walk(tree, ctx)
-            for file_pass in self.passes:
-                file_pass(tree, ctx)
+            # Rules inspect user code with stdlib helpers (re, ast.literal_eval) that warn
+            # about what they see; those warnings are about the user's code, not ours.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._walk(tree, ctx)
+                for file_pass in self.passes:
+                    file_pass(tree, ctx)
         except RecursionError:
             result.error = FileError(path, "expression nesting too deep to analyse; "
                                            "findings for this file may be incomplete")
@@ -134,29 +148,48 @@ class Analyzer:
         return None, first_error
 
     # -- the single pass ----------------------------------------------------
+    def _shape(self, cls: type) -> tuple[tuple[str, ...], int]:
+        """(fields worth descending into, in reverse order; 0 expr / 1 stmt / 2 import)."""
+        if cls in (ast.Constant, ast.MatchSingleton):
+            fields: tuple[str, ...] = ()
+        else:
+            skip = _LEAF_FIELDS if self._skip_operators else _LEAF_FIELDS - _OPERATOR_FIELDS
+            fields = tuple(f for f in reversed(cls._fields) if f not in skip)
+        kind = 2 if cls in (ast.Import, ast.ImportFrom) else 1 if issubclass(cls, ast.stmt) else 0
+        shape = (fields, kind)
+        self._shapes[cls] = shape
+        return shape
+
     def _walk(self, tree: ast.Module, ctx: FileContext) -> None:
+        # The hot path: one iteration per node of every file. Kept flat on purpose.
         by_type = self._by_type
         by_call = self._by_call
         by_method = self._by_method
-        stmt_base = ast.stmt
-        Call, Attribute = ast.Call, ast.Attribute
-        Import, ImportFrom = ast.Import, ast.ImportFrom
-        AST = ast.AST
-        # Each entry is (node, the statement it belongs to).
+        shapes = self._shapes
+        crashed = self._crashed
+        Call, Attribute, AST = ast.Call, ast.Attribute, ast.AST
+        # Each entry is (node, the statement it belongs to); children are pushed in
+        # reverse so nodes pop in source order (imports before their uses).
         stack: list = [(tree, None)]
-        pop = stack.pop
+        pop, push = stack.pop, stack.append
         while stack:
             node, stmt = pop()
             cls = node.__class__
-            if isinstance(node, stmt_base):
+            shape = shapes.get(cls) or self._shape(cls)
+            if shape[1]:
                 stmt = node
-                if cls is Import or cls is ImportFrom:
+                if shape[1] == 2:
                     ctx.bind_import(node)
-            ctx.stmt = stmt
             handlers = by_type.get(cls)
             if handlers:
                 for handler in handlers:
-                    self._run(handler, node, ctx)
+                    ctx.stmt = stmt
+                    try:
+                        handler(node, ctx)
+                    except RecursionError:
+                        raise
+                    except Exception as exc:  # a broken rule must not cost the other findings
+                        crashed(handler, node, ctx, exc)
             if cls is Call:
                 func = node.func
                 found = by_call.get(ctx.qualname(func) or "")
@@ -166,38 +199,33 @@ class Analyzer:
                         found = by_attr if not found else list(dict.fromkeys(found + by_attr))
                 if found:
                     for handler in found:
-                        self._run(handler, node, ctx)
-            children = []
-            for name in node._fields:
+                        ctx.stmt = stmt
+                        try:
+                            handler(node, ctx)
+                        except RecursionError:
+                            raise
+                        except Exception as exc:
+                            crashed(handler, node, ctx, exc)
+            for name in shape[0]:
                 value = getattr(node, name, None)
+                if value is None:
+                    continue
                 if value.__class__ is list:
-                    for item in value:
+                    for index in range(len(value) - 1, -1, -1):
+                        item = value[index]
                         if isinstance(item, AST):
-                            children.append((item, stmt))
+                            push((item, stmt))
                 elif isinstance(value, AST):
-                    children.append((value, stmt))
-            if children:
-                # Reverse so nodes pop in source order (imports before their uses).
-                children.reverse()
-                stack.extend(children)
+                    push((value, stmt))
 
     @staticmethod
-    def _run(handler, node: ast.AST, ctx: FileContext) -> None:
-        saved_stmt = ctx.stmt
-        try:
-            handler(node, ctx)
-        except RecursionError:
-            raise
-        except Exception as exc:  # a broken rule must not cost the user the other findings
-            rule = getattr(handler, "__self__", None)
-            rule_id = getattr(rule, "id", "?")
-            ctx.findings.append(Finding(
-                ctx.path, getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1,
-                getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1,
-                SYNTAX_ERROR_ID, Severity.INFO, Confidence.LOW, None, None,
-                f"internal error in rule {rule_id}: {type(exc).__name__}: {exc}"))
-        finally:
-            ctx.stmt = saved_stmt
+    def _crashed(handler, node: ast.AST, ctx: FileContext, exc: Exception) -> None:
+        rule = getattr(handler, "__self__", None)
+        rule_id = getattr(rule, "id", "?")
+        line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
+        ctx.findings.append(Finding(
+            ctx.path, line, col, line, col, SYNTAX_ERROR_ID, Severity.INFO, Confidence.LOW,
+            None, None, f"internal error in rule {rule_id}: {type(exc).__name__}: {exc}"))
 
     # -- suppressions ---------------------------------------------------
     def _apply_suppressions(self, source: str, path: str, result: FileResult) -> None:
