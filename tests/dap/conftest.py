@@ -67,11 +67,17 @@ def make_client(dap_env, tmp_path):
         client.close(timeout=10)
 
 
-def start_launch(client: DapClient, program: str, *, breakpoints=(), python=None,
-                 args=None, **launch):
-    """initialize → launch → (initialized) → setBreakpoints → configurationDone."""
+def start_launch(client: DapClient, program: str | None, *, breakpoints=(), python=None,
+                 args=None, source: str | None = None, **launch):
+    """initialize → launch → (initialized) → setBreakpoints → configurationDone.
+
+    ``source`` is the file the breakpoints are in (default: ``program``; a module launch
+    passes ``program=None``)."""
     client.initialize()
-    arguments = {"program": program, "console": "internalConsole", **launch}
+    arguments = {"console": "internalConsole", **launch}
+    if program is not None:
+        arguments["program"] = program
+    source = source or program
     if python:
         arguments["python"] = python
     if args is not None:
@@ -80,8 +86,8 @@ def start_launch(client: DapClient, program: str, *, breakpoints=(), python=None
     initialized = client.wait_event("initialized")
     if breakpoints:
         client.request("setBreakpoints", {
-            "source": {"path": program},
-            "breakpoints": [{"line": find_marker(program, b)} if isinstance(b, str) else b
+            "source": {"path": source},
+            "breakpoints": [{"line": find_marker(source, b)} if isinstance(b, str) else b
                             for b in breakpoints]})
     done = client.request("configurationDone")
     launched = client.response(seq)

@@ -276,3 +276,24 @@ def test_user_unhandled_exception_filter(make_client):
     client.request("continue", {"threadId": stopped["threadId"]})
     assert client.wait_event("exited")["body"]["exitCode"] == 0
     assert "caught in user code" in output_text(client)
+
+
+def test_launch_module_with_env_and_string_args(make_client, tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    main = package / "main.py"
+    main.write_text("import os, sys\n"
+                    "argv = sys.argv[1:]\n"
+                    "print('ARGS', argv, os.environ.get('APEX_T'), 'HOME' in os.environ)"
+                    "  # @print\n")
+    client = make_client()
+    start_launch(client, None, source=str(main), module="pkg.main", cwd=str(tmp_path),
+                 args="one 'two words'", env={"APEX_T": "set", "HOME": None},
+                 breakpoints=["print"])
+    stopped = client.stopped(reason="breakpoint")
+    frame = client.top_frame(stopped["threadId"])
+    assert frame["source"]["path"] == str(main)
+    client.request("continue", {"threadId": stopped["threadId"]})
+    client.wait_event("terminated")
+    assert "ARGS ['one', 'two words'] set False" in output_text(client)
