@@ -88,6 +88,8 @@ def test_remove_verify_false(before, after):
     ("import requests\nrequests.get(url,)\n", "import requests\nrequests.get(url, timeout=30,)\n"),
     ("import requests\nrequests.post(\n    url,\n    json=body,\n)\n",
      "import requests\nrequests.post(\n    url,\n    json=body, timeout=30,\n)\n"),
+    ("from urllib.request import urlopen\nurlopen(url).read()\n",
+     "from urllib.request import urlopen\nurlopen(url, timeout=30).read()\n"),
     ("from requests import get\nv = get(f'{base}/é').json()\n",
      "from requests import get\nv = get(f'{base}/é', timeout=30).json()\n"),
 ])
