@@ -28,6 +28,20 @@ def _interpreters():
 INTERPRETERS = _interpreters()
 
 
+def _older():
+    params = []
+    for version, path in (("3.9", "/root/.pyenv/versions/3.9.18/bin/python3"),
+                          ("3.10", "/root/.pyenv/versions/3.10.13/bin/python3")):
+        present = os.path.exists(path)
+        params.append(pytest.param(path, id=f"py{version}", marks=() if present else
+                                   pytest.mark.skip(reason=f"Python {version} not installed here")))
+    return params
+
+
+#: Targets older than the adapter's own minimum (the harness supports 3.9+).
+OLDER_INTERPRETERS = _older()
+
+
 def debuggee(name: str) -> str:
     return os.path.join(DEBUGGEES, name)
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from .client import find_marker
-from .conftest import INTERPRETERS, debuggee, reports, start_launch
+from .conftest import INTERPRETERS, OLDER_INTERPRETERS, debuggee, reports, start_launch
 
 EDITS = debuggee("edits.py")
 
@@ -162,3 +162,18 @@ def test_edit_on_a_worker_thread(make_client, python):
     client.wait_event("terminated")
     found = reports(client)["threads"]
     assert found[name] == 99 and sorted(found.values()) == [1, 99]
+
+
+@pytest.mark.parametrize("python", OLDER_INTERPRETERS)
+def test_older_targets_debug_and_edit(make_client, python):
+    client = make_client()
+    start_launch(client, EDITS, python=python, breakpoints=["inner"])
+    tid = client.stopped(reason="breakpoint")["threadId"]
+    inner, outer = client.frames(tid)[:2]
+    _set(client, client.scopes(inner["id"])["Locals"], "x", "42")
+    _set(client, client.scopes(outer["id"])["Locals"], "local_in_outer", "55")
+    client.request("setBreakpoints", {"source": {"path": EDITS}, "breakpoints": []})
+    client.request("continue", {"threadId": tid})
+    client.wait_event("terminated")
+    found = reports(client)
+    assert found["inner"]["x"] == 42 and found["outer"]["local_in_outer"] == 55
