@@ -159,7 +159,8 @@ class ModuleAnalysis:
 
     def __init__(self, tree: ast.Module, source: str, path: str, aliases: dict[str, str], spec,
                  *, name: str = "", is_package: bool = False,
-                 cache: FactsCache | None = None, lazy: bool = True) -> None:
+                 cache: FactsCache | None = None, lazy: bool = True,
+                 upfront: bool = True) -> None:
         self.scope = scope = ModuleScope(tree, aliases, name, is_package, spec)
         self.path = path
         self.cache = cache
@@ -179,10 +180,14 @@ class ModuleAnalysis:
         hints = spec.hints + tuple(alias.lower() for alias, target in aliases.items()
                                    if target in spec.source_roots
                                    and alias != target.rpartition(".")[2])
+        whole = source.lower()
+        hints = tuple(h for h in hints if h in whole)  # usually few are left to look for
         everything = not lazy or bool(scope.globals)
+        if not upfront:  # parsed again only to analyse deferred functions on demand
+            return
         for qualname, (node, _, _) in scope.function_nodes.items():
             text = self._text(node)
-            lower = text.lower()
+            lower = text.lower() if hints else ""
             if everything or any(h in lower for h in hints) or any(
                     d.__class__ is ast.Call for d in node.decorator_list):
                 self._analyze(qualname, text)

@@ -230,7 +230,7 @@ class TaintWorkspace:
             name, is_package = self.module_name(module.path)
             analysis = ModuleAnalysis(tree, source, module.path, collect_aliases(tree),
                                       self.spec_for(module.path), name=name,
-                                      is_package=is_package, cache=self.cache)
+                                      is_package=is_package, cache=self.cache, upfront=False)
             if analysis.facts.digest != module.digest:
                 return None  # the file changed on disk since; its update will come
             self._keep(module.path, analysis)
