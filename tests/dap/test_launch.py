@@ -297,3 +297,20 @@ def test_launch_module_with_env_and_string_args(make_client, tmp_path):
     client.request("continue", {"threadId": stopped["threadId"]})
     client.wait_event("terminated")
     assert "ARGS ['one', 'two words'] set False" in output_text(client)
+
+
+def test_step_in_targets_and_hex_formatting(make_client):
+    """Capabilities advertised from debugpy are really reachable through Apex."""
+    client = make_client()
+    start_launch(client, BASIC, breakpoints=["loop"], args=["2"])
+    stopped = client.stopped(reason="breakpoint")
+    frame = client.top_frame(stopped["threadId"])
+    targets = client.request("stepInTargets", {"frameId": frame["id"]})["body"]["targets"]
+    assert any("add" in t["label"] for t in targets)
+    hexed = client.request("evaluate", {"expression": "255", "frameId": frame["id"],
+                                        "context": "hover", "format": {"hex": True}})["body"]
+    assert hexed["result"] == "0xff"
+    modules = client.request("modules")["body"]["modules"]
+    assert any(m.get("path") == BASIC for m in modules)
+    client.request("disconnect", {"terminateDebuggee": True})
+    client.wait_event("terminated")
