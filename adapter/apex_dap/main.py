@@ -8,8 +8,8 @@ import secrets
 import sys
 from typing import Any
 
+from .history.session import TimeTravelSession as Session
 from .protocol.server import DapServer
-from .session import Session
 
 log = logging.getLogger("apex_dap")
 

@@ -29,8 +29,9 @@ class CommonSessionArgs(Args, kw_only=True):
         "Policy mode for this session. It may only make the policy stricter than the policy "
         "file (isolation > hybrid > development); a less strict mode is refused.")] = None
     record: Annotated[bool, _doc(
-        "Record execution history for time travel. Not available yet: `true` is refused "
-        "with a clear error rather than ignored.")] = False
+        "Record execution history for time travel (step back, reverse continue, "
+        "`apexTimeline`, `apexSaveRecording`; see docs/time-travel.md). Launch only; gated "
+        "by the policy's `time_travel` operation.")] = False
     resources: Annotated[bool, _doc(
         "Send `apexResources` events (memory, CPU, threads of the target) about once a "
         "second.")] = True
@@ -40,8 +41,9 @@ class CommonSessionArgs(Args, kw_only=True):
         "Access token of an adapter started with `apex dap --port` (editors that cannot send "
         "the token line first pass it here).")] = None
     audit_log: Annotated[Optional[str], _doc(
-        "Audit log file for this session's state edits; default: the policy's audit log, "
-        "else `.apex/audit.jsonl` beside the policy file or in the working directory.")] = None
+        "Audit log for this session's debug mutations and refusals; default: the policy's "
+        "`audit.path` (`.apex/audit.jsonl` under the project root), none when the policy "
+        "disables auditing.")] = None
 
 
 class LaunchArguments(CommonSessionArgs, kw_only=True):
@@ -63,6 +65,17 @@ class LaunchArguments(CommonSessionArgs, kw_only=True):
         "the terminal kinds ask the editor to start the program (`runInTerminal`) and fall "
         "back to `internalConsole` when the editor cannot.")] = "internalConsole"
     stop_on_entry: Annotated[bool, _doc("Stop at the first line of the program.")] = False
+    record_include: Annotated[list[str], _doc(
+        "With `record`: extra files or directories (globs) to record besides the workspace "
+        "(the program's `cwd`).")] = []
+    record_exclude: Annotated[list[str], _doc(
+        "With `record`: globs of files not to record.")] = []
+    record_budget_mb: Annotated[int, _doc(
+        "With `record`: memory budget of the history in the program, in MiB; the oldest "
+        "history is dropped beyond it."), msgspec.Meta(ge=1)] = 256
+    replay: Annotated[Optional[str], _doc(
+        "Path of a saved recording (`apexSaveRecording`) to replay instead of running a "
+        "program: breakpoints, stepping both ways, stack and variables, no process.")] = None
     terminate_debuggee: Annotated[bool, _doc(
         "Kill the program when the editor disconnects without saying otherwise.")] = True
 

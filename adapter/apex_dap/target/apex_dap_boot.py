@@ -64,6 +64,19 @@ def _hide_harness_threads():
             thread.is_pydev_daemon_thread = True
 
 
+def _prepare_recording(here):
+    # Time travel (`record: true`): the harness dials the adapter now; recording starts
+    # right before the program (see apex_harness/recorder/dap_boot.py).
+    config = os.environ.pop("APEX_DAP_RECORD", "")
+    if not config:
+        return None
+    adapter_dir = os.path.dirname(os.path.dirname(here))
+    if adapter_dir not in sys.path:
+        sys.path.append(adapter_dir)
+    from apex_harness.recorder.dap_boot import prepare
+    return prepare(config)
+
+
 def main(argv):
     report_to, as_module, target, args = _parse(argv)
     token = os.environ.pop("APEX_DAP_TOKEN", "")
@@ -79,6 +92,7 @@ def main(argv):
     import pydevd
 
     debugpy_root = os.path.dirname(os.path.abspath(debugpy.__file__))
+    start_recording = _prepare_recording(here)
     _hide_harness_threads()
     harness_root = os.path.join(os.path.dirname(os.path.dirname(here)), "apex_harness")
     host, port = pydevd._enable_attach(
@@ -90,6 +104,8 @@ def main(argv):
     _report(report_to, token, port)
     pydevd._wait_for_attach()
     _stop_accepting()
+    if start_recording is not None:
+        start_recording()
 
     import runpy
     if as_module:

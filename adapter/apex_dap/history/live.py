@@ -1,0 +1,50 @@
+"""The adapter's end of a live recording: the harness link and history synchronisation."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from apex_host.client import HarnessClient, HarnessError, Listener
+
+from .model import History
+
+PAGE_EVENTS = 250000
+
+
+class RecordingUnavailable(Exception):
+    """The harness in the program cannot answer (gone, refused)."""
+
+
+class LiveRecording:
+    def __init__(self, client: HarnessClient) -> None:
+        self.client = client
+        self.history = History()
+        self._lock = asyncio.Lock()
+
+    @staticmethod
+    async def accept(listener: Listener, timeout: float) -> "LiveRecording":
+        client = await asyncio.to_thread(listener.accept, timeout)
+        return LiveRecording(client)
+
+    async def request(self, command: str, arguments: dict[str, Any] | None = None,
+                      timeout: float = 60.0) -> dict[str, Any]:
+        try:
+            return await asyncio.to_thread(self.client.request, command, arguments, timeout)
+        except HarnessError as exc:
+            raise RecordingUnavailable(f"the recorder in the program did not answer "
+                                       f"{command}: {exc}") from None
+
+    async def sync(self) -> History:
+        """Pull every step recorded since the last sync into the history."""
+        async with self._lock:
+            history = self.history
+            while True:
+                page = await self.request("recorder.fetch", {
+                    "start": history.end, "maxEvents": PAGE_EVENTS,
+                    "codesKnown": len(history.codes)})
+                await asyncio.to_thread(history.add_page, page)
+                if page["end"] >= page["latest"] or page["end"] == page["start"]:
+                    return history
+
+    def close(self) -> None:
+        self.client.close()
