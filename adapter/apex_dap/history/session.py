@@ -158,11 +158,6 @@ class TimeTravelSession(Session):
             self.nav.cursor = None
             self.nav.reset_ids()
             self._present.clear()
-            if event == "stopped" and self.recording is not None:
-                body = message.get("body") or {}
-                if body.get("reason") in ("breakpoint", "exception"):
-                    self._spawn(self._mark(body["reason"], body.get("description") or "",
-                                           body.get("threadId")))
         super()._on_debugpy_event(message)
 
     async def forward(self, request: Request) -> Any:
