@@ -38,6 +38,8 @@ log = logging.getLogger("apex_dap.history")
 HARNESS_TIMEOUT = 30.0
 #: Events whose step the timeline remembers (kind in the timeline).
 MARK_EVENTS = {"apexStateEdit": "stateEdit", "apexHotReload": "hotReload"}
+#: DAP ids of recorded threads that no longer run (live threads keep debugpy's ids).
+ENDED_THREAD_BASE = 1 << 20
 HISTORY_CAPABILITIES = {"supportsStepBack": True, "supportsRestartFrame": True}
 
 
@@ -185,6 +187,10 @@ class TimeTravelSession(Session):
             if not isinstance(thread_id, int) or thread_id - 1 not in self.replay.threads:
                 raise RequestError(f"unknown thread {thread_id!r} in this recording")
             return thread_id - 1
+        if isinstance(thread_id, int) and thread_id >= ENDED_THREAD_BASE:
+            slot = thread_id - ENDED_THREAD_BASE
+            if self.recording is not None and slot in self.recording.history.line_steps:
+                return slot
         if thread_id not in self._thread_slots:
             await self._map_threads()
         slot = self._thread_slots.get(thread_id)
@@ -213,7 +219,7 @@ class TimeTravelSession(Session):
         for tid, s in self._thread_slots.items():
             if s == slot:
                 return tid
-        return slot + 1
+        return ENDED_THREAD_BASE + slot  # a thread that has ended: only its history is left
 
     # ------------------------------------------------------------------ moving
     async def _enter_history(self, command: str, thread_id: Any) -> tuple[History, int, int]:
@@ -333,7 +339,15 @@ class TimeTravelSession(Session):
     # ------------------------------------------------------------------ inspection
     async def threads_request(self, request: Request) -> Any:
         if self.replay is None:
-            return await super().forward(request)
+            body = await super().forward(request)
+            if self.in_past:  # threads that have ended still have a past
+                live = set(self._thread_slots.values())
+                history = self.recording.history
+                body = dict(body, threads=list(body.get("threads", [])) + [
+                    {"id": ENDED_THREAD_BASE + slot, "name": f"{name} (ended)"}
+                    for slot, (_, name) in sorted(history.threads.items())
+                    if slot not in live and slot in history.line_steps])
+            return body
         return {"threads": [{"id": slot + 1, "name": name}
                             for slot, (_, name) in sorted(self.replay.threads.items())
                             if slot in self.replay.line_steps]}
