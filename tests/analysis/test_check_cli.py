@@ -296,3 +296,40 @@ def test_taint_findings_and_no_taint(tmp_path, monkeypatch, capsys):
     assert [f["rule"] for f in doc["findings"]] == ["APX801"]
     _, doc, _ = check_json(monkeypatch, capsys, tmp_path, "--select", "APX8", "--no-taint", ".")
     assert doc["findings"] == []
+
+
+def _run_with_tty_stderr(cwd, env):
+    import pty
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "apex_cli", "check", "--jobs", "1", "."],
+                              cwd=cwd, stdout=subprocess.PIPE, stderr=follower, env=env,
+                              timeout=120)
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other side is closed and drained
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return proc, b"".join(chunks).decode()
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+
+
+def test_progress_bar_only_on_a_terminal_and_never_in_ci(tmp_path):
+    for i in range(5):
+        write(tmp_path, f"m{i}.py")
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    proc, terminal = _run_with_tty_stderr(tmp_path, env)
+    assert proc.returncode == 1
+    assert "\r[" in terminal and "/5 files" in terminal
+    assert b"\r" not in proc.stdout
+    proc, terminal = _run_with_tty_stderr(tmp_path, dict(env, CI="true"))
+    assert "\r[" not in terminal

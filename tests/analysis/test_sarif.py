@@ -102,3 +102,15 @@ def test_empty_run_is_valid(tmp_path, monkeypatch, capsys, validator):
     assert code == 0
     validator.validate(doc)
     assert doc["runs"][0]["results"] == []
+
+
+def test_real_taint_finding_has_a_code_flow(tmp_path, monkeypatch, capsys, validator):
+    (tmp_path / "views.py").write_text(
+        "import os\nfrom flask import request\n\n"
+        "def view():\n    command = request.args['cmd']\n    os.system(command)\n")
+    code, doc = _check_sarif(tmp_path, monkeypatch, capsys, "--select", "APX801", ".")
+    validator.validate(doc)
+    (result,) = doc["runs"][0]["results"]
+    steps = result["codeFlows"][0]["threadFlows"][0]["locations"]
+    lines = [s["location"]["physicalLocation"]["region"]["startLine"] for s in steps]
+    assert len(steps) >= 2 and lines[0] == 5 and lines[-1] == 6
