@@ -11,8 +11,8 @@ To keep the noise down it does **not** flag:
   `password_field = "pwd"`;
 - empty strings, `None`, placeholders (`"changeme"`, `"<password>"`, `"***"`,
   `"xxx"`, `"${DB_PASSWORD}"`, `"%(password)s"`, `"your-api-key"`, `"test"`),
-  environment-variable names (`"DB_PASSWORD"`), dotted names, URLs, paths and
-  sentences;
+  environment-variable names (`"DB_PASSWORD"`), dotted names, URLs, paths,
+  sentences and documentation examples (values containing `EXAMPLE`);
 - lower-case words and identifiers (`"bearer"`, `"access_token"`), which are
   labels and enum values far more often than passwords;
 - for tokens and keys, values shorter than 12 characters or without the mix of
