@@ -333,3 +333,39 @@ def test_progress_bar_only_on_a_terminal_and_never_in_ci(tmp_path):
     assert b"\r" not in proc.stdout
     proc, terminal = _run_with_tty_stderr(tmp_path, dict(env, CI="true"))
     assert "\r[" not in terminal
+
+
+@pytest.mark.parametrize("pattern, path, is_dir, expected", [
+    ("*.py[co]", "pkg/mod.pyc", False, True),
+    ("*.py[co]", "pkg/mod.py", False, False),
+    ("build", "a/b/build", True, True),
+    ("/build", "a/build", True, False),
+    ("/build", "build", True, True),
+    ("logs/", "logs", False, False),
+    ("logs/", "logs", True, True),
+    ("**/gen", "x/y/gen", True, True),
+    ("**/gen", "gen", True, True),
+    ("a/**/b.py", "a/b.py", False, True),
+    ("a/**/b.py", "a/x/y/b.py", False, True),
+    ("a/**", "a/x/y.py", False, True),
+    ("a/*.py", "a/x/y.py", False, False),
+    ("\\#hash.py", "#hash.py", False, True),
+    ("trailing.py   ", "trailing.py", False, True),
+    ("# comment", "# comment", False, False),
+    ("doc?.py", "doc1.py", False, True),
+    ("doc?.py", "doc/.py", False, False),
+])
+def test_gitignore_patterns(pattern, path, is_dir, expected):
+    from apex_lsp.analysis.gitignore import compile_pattern, matches_any
+    compiled = compile_pattern(pattern)
+    got = compiled is not None and matches_any((compiled,), path, is_dir) is not None
+    assert got is expected
+
+
+def test_gitignore_negation_and_last_match_wins():
+    from apex_lsp.analysis.gitignore import IgnoreFile
+    ignore = IgnoreFile("/r", ["*.py", "!keep.py", "sub/keep.py"], "/r/.gitignore")
+    assert not ignore.match("/r/a.py", False).negated
+    assert ignore.match("/r/keep.py", False).negated
+    assert not ignore.match("/r/sub/keep.py", False).negated
+    assert ignore.match("/other/a.py", False) is None
