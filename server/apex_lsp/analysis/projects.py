@@ -218,6 +218,10 @@ def describe(project: Project) -> str:
     lines = [f"# project root: {project.root}",
              f"# configuration: {config or 'none found (defaults)'}",
              "[tool.apex]"]
+    mode = getattr(getattr(project.loaded, "settings", None), "mode", None)
+    if mode:
+        origin = "command line" if "mode" in project.cli_keys else origins.get("mode")
+        lines.append(f"mode = {_toml_value(mode)}" + (f"  # from {origin}" if origin else ""))
     for item in dataclasses.fields(project.analysis):
         value = getattr(project.analysis, item.name)
         key = item.name.replace("_", "-")
@@ -226,6 +230,17 @@ def describe(project: Project) -> str:
         origin = "command line" if key in project.cli_keys else (
             origins.get(key) or origins.get(item.name) or origins.get(f"analysis.{key}"))
         lines.append(f"{key} = {_toml_value(value)}" + (f"  # from {origin}" if origin else ""))
+    for item in dataclasses.fields(project.analysis):
+        table = getattr(project.analysis, item.name)
+        if not dataclasses.is_dataclass(table):
+            continue
+        prefix = item.name.replace("_", "-")
+        lines.append(f"[tool.apex.{prefix}]")
+        for sub in dataclasses.fields(table):
+            key = sub.name.replace("_", "-")
+            origin = origins.get(f"{prefix}.{key}")
+            lines.append(f"{key} = {_toml_value(getattr(table, sub.name))}"
+                         + (f"  # from {origin}" if origin else ""))
     selected = [r.id for r in project.selection.rules]
     lines.append(f"# {len(selected)} rules selected: {', '.join(selected)}")
     if project.selection.severity_overrides:
