@@ -5,7 +5,8 @@ Flags `extractall()` and `extract()` on a tar archive without `filter=`
 (Python 3.12+, backported to 3.8.17+) and without an explicit `members=`
 selection. The archive is recognised when the receiver is a
 `tarfile.open(...)`/`TarFile(...)` call or a name with the word "tar"
-(`tar`, `tar_file`, `tarball`, `self.tf`; not `start`); `extractall()` on an unknown receiver that is not
+(`tar`, `tar_file`, `tarball`, `self.tf`; not `start`). An explicit
+`filter="fully_trusted"` is flagged too.; `extractall()` on an unknown receiver that is not
 obviously a zip file is flagged with low confidence.
 
 ## Why is this bad
@@ -84,7 +85,14 @@ class TarfileUnfilteredExtract(Rule):
     methods = frozenset({"extractall", "extract"})
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        if keyword(node, "filter") is not None or any(k.arg is None for k in node.keywords):
+        chosen = keyword(node, "filter")
+        if chosen is not None:
+            if (isinstance(chosen, ast.Constant) and chosen.value == "fully_trusted") or \
+                    ctx.qualname(chosen) == "tarfile.fully_trusted_filter":
+                ctx.report(self, node, "filter='fully_trusted' turns the extraction checks off; "
+                                       "use filter='data'")
+            return
+        if any(k.arg is None for k in node.keywords):
             return
         kind = archive_kind(node.func.value, ctx)
         if kind == "zip":
