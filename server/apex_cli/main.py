@@ -14,7 +14,7 @@ import sys
 from apex_lsp import __version__
 
 #: Subcommand modules, in the order `apex --help` lists them.
-COMMANDS = ("check", "lsp", "dap", "policy", "audit", "run", "ps")
+COMMANDS = ("check", "lsp", "dap", "policy", "audit", "run", "ps", "replay")
 
 EXIT_USAGE = 2
 
