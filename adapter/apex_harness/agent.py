@@ -14,7 +14,6 @@ an adapter.
 """
 from __future__ import annotations
 
-import hmac
 import os
 import queue
 import socket
@@ -41,6 +40,8 @@ _LIVE_SESSIONS = []
 def _flush_at_exit() -> None:
     """Let events emitted in the program's last moments reach the adapter (bounded)."""
     for session in list(_LIVE_SESSIONS):
+        if not session._writer.is_alive():
+            continue
         try:
             session._outbox.put_nowait(None)
         except queue.Full:
@@ -195,6 +196,8 @@ def _run_close_hooks(session) -> None:
 
 
 def _check_hello(message: dict, token: str):
+    import hmac
+
     if message.get("type") != "hello":
         return "expected hello"
     if message.get("protocol") != wire.PROTOCOL_VERSION:

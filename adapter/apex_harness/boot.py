@@ -21,7 +21,6 @@ interpreter: the directory holding this package is added to ``sys.path`` here.
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -53,6 +52,8 @@ def start(settings: dict) -> None:
     for path in filter(None, settings.get("APEX_HARNESS_PATHS", "").split(os.pathsep)):
         if path not in sys.path:
             sys.path.append(path)
+    if not settings:
+        return
     token = settings.get("APEX_HARNESS_TOKEN")
     from . import pause
 
@@ -65,11 +66,15 @@ def start(settings: dict) -> None:
         pause.unmark_harness_thread()
     if "APEX_HARNESS_RLIMITS" in settings:
         # Last: limits such as RLIMIT_NOFILE must not stop the harness itself starting.
+        import json
+
         apply_rlimits(json.loads(settings["APEX_HARNESS_RLIMITS"]))
 
 
 def _start_parts(settings: dict, token) -> None:
     if "APEX_HARNESS_GUARD" in settings:
+        import json
+
         from . import guard
 
         config = json.loads(settings["APEX_HARNESS_GUARD"])
@@ -108,13 +113,42 @@ def prepare_program(argv) -> None:
 
 
 def run_program(argv) -> None:
-    import runpy
-
     if argv[0] == "-m":
+        import runpy
+
         # What `python -m` itself calls; sets sys.argv[0] and __main__ like it does.
         runpy._run_module_as_main(argv[1], alter_argv=True)
     else:
-        runpy.run_path(argv[0], run_name="__main__")
+        run_script(argv[0])
+
+
+def run_script(path: str) -> None:
+    """Run ``path`` in the real ``__main__`` module, as ``python path`` does.
+
+    (``runpy.run_path`` would use a temporary module and import pkgutil: slower, and
+    ``sys.modules['__main__']`` would not be the module the program runs in.)
+    """
+    import io
+
+    try:
+        with io.open_code(path) as handle:
+            source = handle.read()
+    except OSError as exc:
+        sys.stderr.write("%s: can't open file %r: [Errno %s] %s\n" % (
+            sys.executable, path, exc.errno, exc.strerror))
+        raise SystemExit(2)
+    main = sys.modules["__main__"]
+    loader_type = type(getattr(main, "__loader__", None))
+    namespace = main.__dict__
+    builtins = namespace.get("__builtins__")
+    namespace.clear()
+    namespace.update(__name__="__main__", __doc__=None, __package__=None, __spec__=None,
+                     __file__=path, __builtins__=builtins, __cached__=None)
+    try:
+        namespace["__loader__"] = loader_type("__main__", path)
+    except Exception:
+        namespace["__loader__"] = None
+    exec(compile(source, path, "exec", dont_inherit=True), namespace)
 
 
 def main(argv=None) -> None:

@@ -49,10 +49,20 @@ def is_paused() -> bool:
     return not _STATE.running.is_set()
 
 
-def _park() -> None:
+import os as _os
+
+#: Never park inside these: a thread stopped there could hold a lock the harness needs
+#: (threading's registry lock, the import lock), and the harness would deadlock.
+_NO_PARK = (_os.path.dirname(_os.path.abspath(__file__)), threading.__file__,
+            "<frozen importlib", _os.path.join(_os.path.dirname(_os.__file__), "importlib"))
+
+
+def _park(filename: str = "") -> None:
     """Called on a program thread while a pause is requested: wait for resume."""
     ident = threading.get_ident()
     if ident in _HARNESS_THREADS or _STATE.running.is_set():
+        return
+    if filename.startswith(_NO_PARK):
         return
     with _STATE.parked_changed:
         _STATE.parked.add(ident)
@@ -83,8 +93,10 @@ class _MonitoringBackend:
             break
         else:
             return {"error": "no free sys.monitoring tool id"}
-        mon.register_callback(self.tool, mon.events.LINE, lambda code, line: _park())
-        mon.register_callback(self.tool, mon.events.JUMP, lambda code, src, dst: _park())
+        mon.register_callback(self.tool, mon.events.LINE,
+                              lambda code, line: _park(code.co_filename))
+        mon.register_callback(self.tool, mon.events.JUMP,
+                              lambda code, src, dst: _park(code.co_filename))
         mon.set_events(self.tool, mon.events.LINE | mon.events.JUMP)
         return {"skipped": []}
 
@@ -125,7 +137,7 @@ class _CTraceBackend:
     @staticmethod
     def _trace(obj, frame, what, arg):
         try:
-            _park()
+            _park(sys._getframe(1).f_code.co_filename)   # the traced frame
         except BaseException:  # never raise into the program's thread
             pass
         return 0
@@ -180,7 +192,9 @@ def _new_backend():
 
 
 def _program_threads():
-    return [t.ident for t in threading.enumerate() if t.ident not in _HARNESS_THREADS]
+    # sys._current_frames takes no Python-level lock (threading.enumerate does, and a
+    # thread parked in threading.py could hold it).
+    return [ident for ident in sys._current_frames() if ident not in _HARNESS_THREADS]
 
 
 def pause_all(timeout: float = 2.0) -> dict:

@@ -97,7 +97,6 @@ HOST = textwrap.dedent("""
 def test_killed_adapter_leaves_target_running(target_python, tmp_path, kill_after):
     """A real parent that paused the target is SIGKILLed: the target resumes and finishes."""
     flag = tmp_path / "flag"
-    flag.write_text("go")            # the program finishes as soon as it runs at all
     script = tmp_path / "spin.py"
     script.write_text(SPIN)
     host = subprocess.Popen([sys.executable, "-c", HOST, str(script), str(flag), target_python],
@@ -105,6 +104,7 @@ def test_killed_adapter_leaves_target_running(target_python, tmp_path, kill_afte
     kill_after(host)
     pid, paused = host.stdout.readline().split()
     assert paused == "True"
+    flag.write_text("go")            # the program would finish now, were it running
     time.sleep(0.3)
     assert not (tmp_path / "flag.done").exists()   # paused while the adapter lives
     host.send_signal(signal.SIGKILL)
