@@ -48,6 +48,9 @@ class DapClient:
         self.timeline: list[dict[str, Any]] = []
         self.closed = False
         self.reverse_handlers: dict[str, Callable[[dict], dict]] = {}
+        #: Merged into every launch/attach (tests point ``auditLog`` at tmp_path so no
+        #: test writes the project's own audit log).
+        self.session_defaults: dict[str, Any] = {}
         self._reader = threading.Thread(target=self._read_loop, daemon=True)
         self._reader.start()
 
@@ -174,6 +177,8 @@ class DapClient:
             return len(self.timeline)
 
     def request_async(self, command: str, arguments: dict | None = None) -> int:
+        if command in ("launch", "attach") and isinstance(arguments, dict):
+            arguments = {**self.session_defaults, **arguments}
         message = {"type": "request", "command": command}
         if arguments is not None:
             message["arguments"] = arguments

@@ -73,6 +73,7 @@ def make_client(dap_env, tmp_path):
         cwd = kw.pop("cwd", str(tmp_path))
         client = DapClient.tcp(dap_env, cwd, **kw) if transport == "tcp" else \
             DapClient.stdio(dap_env, cwd)
+        client.session_defaults["auditLog"] = str(tmp_path / f"audit-{len(clients)}.jsonl")
         clients.append(client)
         return client
 

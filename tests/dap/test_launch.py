@@ -148,14 +148,6 @@ def test_stop_on_entry_pause_terminate(make_client):
     assert not pid_alive(pid)
 
 
-def test_record_true_is_refused_clearly(make_client):
-    client = make_client()
-    client.initialize()
-    response = client.request("launch", {"program": BASIC, "record": True}, ok=False)
-    assert not response["success"]
-    assert "record" in response["message"] and response["body"]["error"]["showUser"]
-
-
 def test_bad_arguments_and_malformed_messages_keep_the_adapter_running(make_client):
     client = make_client()
     client.send_raw(b"Content-Length: 7\r\n\r\n{nope!}")
