@@ -61,6 +61,8 @@ def _inject_sync(pid: int, code_for: Callable[[str | None, str | None], str], on
             gdb = host_attach.find_working_gdb(executable)
         except HarnessError as exc:
             raise InjectError(str(exc)) from None
+        # apex_host.attach.attach() injects only the harness; Apex needs pydevd started in
+        # the same injection (one freeze of the program), so it uses attach's gdb runner.
         result: dict[str, Any] = {"route": "retry"}
         for _ in range(5):
             result = host_attach._run_gdb(gdb, pid, code)
