@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_helpers import apply_edits, code_actions, codes, diagnostics_for, edits_for, open_doc, replace_all
+from lsp_helpers import (apply_edits, code_actions, codes, diagnostics_for, edits_for,
+                         open_doc, replace_all)
 
 pytestmark = pytest.mark.asyncio
 

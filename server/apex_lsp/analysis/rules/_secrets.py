@@ -81,6 +81,33 @@ def target_name(node: ast.AST) -> str | None:
     return None
 
 
+_CODE_QUALIFIERS = frozenset({"verification", "reset", "auth", "confirmation", "activation",
+                              "otp", "login", "invite", "invitation", "recovery", "access"})
+
+
+def secret_target(name: str | None) -> bool:
+    """A name a generated secret is stored under: secret names plus otp, pin, reset_code."""
+    if name_kind(name):
+        return True
+    parts = words(name or "")
+    if not parts:
+        return False
+    return parts[-1] in ("otp", "pin") or (
+        parts[-1] == "code" and len(parts) > 1 and parts[-2] in _CODE_QUALIFIERS)
+
+
+def assigned_targets(stmt: ast.AST | None) -> list[ast.AST]:
+    """The names, attributes and subscripts an assignment statement writes to."""
+    if isinstance(stmt, ast.Assign):
+        found = []
+        for target in stmt.targets:
+            found.extend(target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target])
+        return found
+    if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
+        return [stmt.target]
+    return []
+
+
 def expression_name(node: ast.AST) -> str | None:
     """The name a value is known by: ``token``, ``self.api_key``, ``password.encode()``."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \

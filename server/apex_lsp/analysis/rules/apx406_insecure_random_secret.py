@@ -37,35 +37,10 @@ import ast
 from ..context import FileContext
 from ..model import Confidence, Severity
 from ..rule import Rule
-from ._secrets import name_kind, target_name, words
+from ._secrets import assigned_targets, secret_target, target_name
 
 _FUNCTIONS = ("random", "randint", "randrange", "choice", "choices", "sample",
               "getrandbits", "randbytes", "shuffle", "uniform")
-_CODE_QUALIFIERS = frozenset({"verification", "reset", "auth", "confirmation", "activation",
-                              "otp", "login", "invite", "invitation", "recovery", "access"})
-
-
-def _secret_target(name: str | None) -> bool:
-    if name_kind(name):
-        return True
-    parts = words(name or "")
-    if not parts:
-        return False
-    return parts[-1] in ("otp", "pin") or (
-        parts[-1] == "code" and len(parts) > 1 and parts[-2] in _CODE_QUALIFIERS)
-
-
-def _targets(stmt: ast.AST | None) -> list[ast.AST]:
-    if isinstance(stmt, ast.Assign):
-        found = []
-        for target in stmt.targets:
-            found.extend(target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target])
-        return found
-    if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
-        return [stmt.target]
-    return []
-
-
 class InsecureRandomSecret(Rule):
     id = "APX406"
     name = "insecure-random-secret"
@@ -78,7 +53,7 @@ class InsecureRandomSecret(Rule):
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef)
 
     def check(self, node: ast.FunctionDef, ctx: FileContext) -> None:
-        if not _secret_target(node.name):
+        if not secret_target(node.name):
             return
         for statement in node.body:  # the function's own top-level returns only
             if isinstance(statement, ast.Return) and statement.value is not None:
@@ -104,9 +79,9 @@ class InsecureRandomSecret(Rule):
         return None
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        for target in _targets(ctx.stmt):
+        for target in assigned_targets(ctx.stmt):
             name = target_name(target)
-            if _secret_target(name):
+            if secret_target(name):
                 ctx.report(self, node, f"{ctx.qualname(node.func)}() is predictable and must "
                                        f"not make '{name}'; use the secrets module")
                 return

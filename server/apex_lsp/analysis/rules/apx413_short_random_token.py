@@ -33,8 +33,7 @@ import ast
 from ..context import FileContext, argument, literal
 from ..model import Confidence, Severity
 from ..rule import Rule
-from ._secrets import target_name
-from .apx406_insecure_random_secret import _secret_target, _targets
+from ._secrets import assigned_targets, secret_target, target_name
 
 MINIMUM_BYTES = 16
 _GENERATORS = frozenset({"secrets.token_bytes", "secrets.token_hex", "secrets.token_urlsafe",
@@ -51,13 +50,13 @@ class ShortRandomToken(Rule):
     calls = _GENERATORS
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        size = literal(argument(node, 0, "nbytes" if "token" in ctx.qualname(node.func) else "size"),
-                       None)
+        name = "nbytes" if "token" in ctx.qualname(node.func) else "size"
+        size = literal(argument(node, 0, name), None)
         if not isinstance(size, int) or isinstance(size, bool) or size >= MINIMUM_BYTES:
             return
-        for target in _targets(ctx.stmt):
+        for target in assigned_targets(ctx.stmt):
             name = target_name(target)
-            if _secret_target(name):
+            if secret_target(name):
                 ctx.report(self, node, f"'{name}' gets only {size} random bytes "
                                        f"({size * 8} bits); use at least {MINIMUM_BYTES}")
                 return

@@ -60,7 +60,8 @@ class TlsVerificationDisabled(Rule):
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         for kw in node.keywords:
-            if kw.arg in _KEYWORDS and isinstance(kw.value, ast.Constant) and kw.value.value is False:
+            value = kw.value
+            if kw.arg in _KEYWORDS and isinstance(value, ast.Constant) and value.value is False:
                 if kw.arg == "ssl" and not self._aiohttp(node, ctx):
                     continue
                 fix = remove_keyword(ctx, node, kw, f"Remove {kw.arg}=False (verify certificates)")

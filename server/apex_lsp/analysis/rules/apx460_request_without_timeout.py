@@ -9,9 +9,10 @@ fine). The fix adds `timeout=30`; pick the value that suits the service.
 
 ## Why is this bad
 `requests` has no default timeout, and `urlopen` waits as long as the
-process-wide socket default (forever, unless someone set one): a server that accepts the connection and
-never answers (or answers one byte a minute) blocks the caller forever, tying
-up a worker per request; that is an easy denial of service (CWE-400, CWE-1088).
+process-wide socket default (forever, unless someone set one): a server that
+accepts the connection and never answers (or answers one byte a minute) blocks
+the caller forever, tying up a worker per request; that is an easy denial of
+service (CWE-400, CWE-1088).
 
 ## Example
 ```python

@@ -51,8 +51,9 @@ from ._secrets import PASSWORD, looks_like_secret, name_kind, target_name, words
 def _pairs(node: ast.Assign | ast.AnnAssign):
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
     for target in targets:
-        if isinstance(target, (ast.Tuple, ast.List)) and isinstance(node.value, (ast.Tuple, ast.List)) \
-                and len(target.elts) == len(node.value.elts):
+        value = node.value
+        if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+                and len(target.elts) == len(value.elts):
             yield from zip(target.elts, node.value.elts)
         else:
             yield target, node.value

@@ -5,8 +5,9 @@ Flags a non-empty string or bytes literal assigned to `SECRET_KEY` /
 `secret_key` (Django settings, Flask config modules), `app.secret_key`,
 `app.config["SECRET_KEY"]`, or passed as `SECRET_KEY=`/`secret_key=` (for
 example to `app.config.update`). Values that name a setting rather than
-being one (`"AWS_SECRET_ACCESS_KEY"`, `"awsSecretKey"`) are skipped. Placeholders such as `"changeme"` are still
-flagged: a placeholder key that reaches production is exactly the problem.
+being one (`"AWS_SECRET_ACCESS_KEY"`, `"awsSecretKey"`) are skipped.
+Placeholders such as `"changeme"` are still flagged: a placeholder key that
+reaches production is exactly the problem.
 
 ## Why is this bad
 The secret key signs sessions, CSRF tokens and password-reset links. Anyone who

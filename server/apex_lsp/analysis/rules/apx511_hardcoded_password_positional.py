@@ -32,7 +32,7 @@ with smtplib.SMTP_SSL("mail.example.com") as server:
 """
 import ast
 
-from ..context import FileContext, argument, keyword
+from ..context import FileContext, argument
 from ..model import Confidence, Severity
 from ..rule import Rule
 from ._secrets import PASSWORD, looks_like_secret

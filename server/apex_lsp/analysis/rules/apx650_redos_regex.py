@@ -115,19 +115,21 @@ def _star_alone(seq, budget: _Budget) -> bool:
     items = list(seq)
     for index, item in enumerate(items):
         budget.spend()
-        op, av = item
-        if op == _sre.SUBPATTERN:
-            inner = lambda: _star_alone(av[-1], budget)  # noqa: E731
-        elif op == _sre.BRANCH:
-            inner = lambda: any(_star_alone(alt, budget) for alt in av[1])  # noqa: E731
-        elif _unbounded(item):
-            inner = lambda: True  # noqa: E731
-        else:
+        op = item[0]
+        if op != _sre.SUBPATTERN and op != _sre.BRANCH and not _unbounded(item):
             continue
-        rest = items[:index] + items[index + 1:]
-        if _nullable(rest, budget) and inner():
+        if _nullable(items[:index] + items[index + 1:], budget) and _star_inside(item, budget):
             return True
     return False
+
+
+def _star_inside(item, budget: _Budget) -> bool:
+    op, av = item
+    if op == _sre.SUBPATTERN:
+        return _star_alone(av[-1], budget)
+    if op == _sre.BRANCH:
+        return any(_star_alone(alt, budget) for alt in av[1])
+    return True  # the unbounded repeat itself
 
 
 def _nested_quantifier(seq, budget: _Budget) -> bool:
