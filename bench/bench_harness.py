@@ -34,9 +34,9 @@ def fib(n):
     return n if n < 2 else fib(n - 1) + fib(n - 2)
 start = time.process_time()
 total = 0
-for i in range(60000):
+for i in range(3000000):
     total += i * i % 7
-fib(25)
+fib(27)
 print(time.process_time() - start)
 """
 

@@ -98,17 +98,24 @@ def _start_parts(settings: dict, token) -> None:
         sys.stderr.write("apex-harness: listening on %s\n" % address)
 
 
-def prepare_program(argv) -> None:
-    """Make sys.argv and sys.path[0] what ``python script.py`` / ``-m`` would make them."""
+def prepare_argv(argv) -> None:
+    """Make sys.argv what ``python script.py`` / ``-m`` would make it."""
     if not argv:
         _fail("usage: boot.py script.py [args] | -m module [args]")
     if argv[0] == "-m":
         if len(argv) < 2:
             _fail("-m needs a module name")
         sys.argv = ["-m"] + list(argv[2:])
-        sys.path[0] = os.getcwd()
     else:
         sys.argv = list(argv)
+
+
+def prepare_path(argv) -> None:
+    """sys.path[0] as python sets it. Only after the harness has imported what it needs,
+    so a program's own ``re.py`` or ``queue.py`` cannot shadow the harness's imports."""
+    if argv[0] == "-m":
+        sys.path[0] = os.getcwd()
+    else:
         sys.path[0] = os.path.dirname(os.path.realpath(argv[0]))
 
 
@@ -154,8 +161,9 @@ def run_script(path: str) -> None:
 def main(argv=None) -> None:
     argv = sys.argv[1:] if argv is None else list(argv)
     settings = take_settings(os.environ)
-    prepare_program(argv)
+    prepare_argv(argv)
     start(settings)
+    prepare_path(argv)
     run_program(argv)
 
 

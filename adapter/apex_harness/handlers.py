@@ -19,10 +19,8 @@ imports nothing it has not been asked for.
 from __future__ import annotations
 
 import importlib
-import re
 
 _REGISTRY = {}
-_MODULE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 class HandlerError(Exception):
@@ -49,7 +47,7 @@ def lookup(name: str):
     fn = _REGISTRY.get(name)
     if fn is None and "." in name:
         module = name.split(".", 1)[0]
-        if _MODULE_NAME.match(module):
+        if module.isidentifier() and not module.startswith("__"):
             try:
                 importlib.import_module("apex_harness." + module)
             except ImportError:

@@ -229,3 +229,21 @@ def test_listen_from_environment_via_sitecustomize(target_python, tmp_path, kill
     assert proc.stdout.readline().strip() == "['x'] False"
     with HarnessClient.connect(line.rsplit(" ", 1)[1].strip(), "tok") as client:
         assert client.request("info")["argv"] == [str(script), "x"]
+
+
+def test_program_modules_do_not_shadow_the_harness(target_python, tmp_path):
+    """A program directory with its own re.py / queue.py / json.py (the program sees them;
+    the harness keeps the standard library's)."""
+    for name in ("re", "queue", "json", "socket"):
+        (tmp_path / f"{name}.py").write_text("raise SystemExit('the harness imported me')\n")
+    script = tmp_path / "prog.py"
+    script.write_text("import sys\nsys.stdin.readline()\nprint(sys.path[0] == %r)\n"
+                      % str(tmp_path))
+    with spawn([str(script)], python=target_python, stdin=subprocess.PIPE,
+               stdout=subprocess.PIPE) as h:
+        assert h.client.request("ping")["pong"] is True
+        assert h.client.request("pause", {"timeout": 1})["paused"] is True
+        h.client.request("resume")
+        h.client.close()
+        out, _ = h.process.communicate(b"\n", timeout=20)
+    assert out.decode().strip() == "True"

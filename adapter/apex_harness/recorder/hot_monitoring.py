@@ -22,7 +22,7 @@ import sys
 import threading
 
 from . import events as ev
-from .values import IMMUTABLE, UNBOUND, snap
+from .values import IMMUTABLE, RAW_SCALARS, UNBOUND, snap
 
 _MISSING = object()
 
@@ -48,6 +48,7 @@ def install(rec):
     limit = store.chunk_events
     plans = rec.plans
     immutable = IMMUTABLE
+    scalars = RAW_SCALARS
     unbound = UNBOUND
     missing = _MISSING
     new_thread = rec.new_thread
@@ -67,9 +68,11 @@ def install(rec):
             loc = frame.f_locals
             for name in stores:
                 try:
-                    vals_extend((step, name, snap(loc[name])))
+                    v = loc[name]
                 except KeyError:
                     vals_extend((step, name, unbound))
+                    continue
+                vals_extend((step, name, v if type(v) in scalars else snap(v)))
             for name in candidates:
                 try:
                     v = loc[name]

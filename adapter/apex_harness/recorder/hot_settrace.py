@@ -16,7 +16,7 @@ import sys
 import threading
 
 from . import events as ev
-from .values import IMMUTABLE, UNBOUND, snap
+from .values import IMMUTABLE, RAW_SCALARS, UNBOUND, snap
 
 _GENERATOR_FLAGS = 0x20 | 0x80 | 0x200  # GENERATOR | COROUTINE | ASYNC_GENERATOR
 _YIELD_OPS = {dis.opmap[name] for name in ("YIELD_VALUE", "YIELD_FROM") if name in dis.opmap}
@@ -30,6 +30,7 @@ def install(rec):
     get_ident = threading.get_ident
     plans = rec.plans
     immutable = IMMUTABLE
+    scalars = RAW_SCALARS
     unbound = UNBOUND
     missing = _MISSING
     new_thread = rec.new_thread
@@ -56,7 +57,10 @@ def install(rec):
             loc = frame.f_locals
             for name in stores:
                 v = loc.get(name, missing)
-                vals_extend((step, name, unbound if v is missing else snap(v)))
+                if v is missing:
+                    vals_extend((step, name, unbound))
+                else:
+                    vals_extend((step, name, v if type(v) in scalars else snap(v)))
             for name in candidates:
                 v = loc.get(name, missing)
                 if v is not missing and type(v) not in immutable:

@@ -14,6 +14,7 @@ import threading
 from array import array
 
 from . import events as ev
+from .values import Shallow
 
 CHUNK_EVENTS = 1 << 16
 DEFAULT_BUDGET = 256 * 1024 * 1024
@@ -42,6 +43,10 @@ class Chunk:
 
 
 def _value_size(v) -> int:
+    if type(v) is Shallow:
+        return 56 + 8 * len(v.items) + sum(_value_size(x) for x in v.items[:8]) * len(v.items) // max(1, min(8, len(v.items)))
+    if type(v) is tuple:
+        return sys.getsizeof(v) + sum(_value_size(x) for x in v)
     if type(v) is list:  # a node: its text dominates
         size = 88 + len(v[1])
         children = v[2]

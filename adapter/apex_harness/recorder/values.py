@@ -95,22 +95,87 @@ def _scalar_text(v, t):
     return _cut(repr(v))
 
 
-def snap(v):
-    """The history form of ``v``: the object itself when immutable, else a node."""
+class Shallow:
+    """A container or object captured cheaply: its type, size and (bounded) items, each
+    item itself captured (raw, Shallow or node). Rendered to a node only when fetched."""
+
+    __slots__ = ("type", "size", "items", "flags")
+
+    def __init__(self, t, size, items, flags):
+        self.type = t
+        self.size = size
+        self.items = items   # list of values, or of (key, value) pairs for dict/object
+        self.flags = flags
+
+
+def _raw(x) -> bool:
+    t = type(x)
+    return t in RAW_SCALARS or ((t is str or t is bytes) and len(x) <= MAX_RAW_STR)
+
+
+def snap(v, depth: int = 0):
+    """The history form of ``v``: the object itself when immutable, else a Shallow
+    capture (builtin containers, plain objects) or a node (everything else)."""
     t = type(v)
-    if t in RAW_SCALARS:
-        if t is int and v.bit_length() > MAX_INT_BITS:
-            return encode(v)
+    if t in RAW_SCALARS:  # immutable: held as is (a huge int is summarised when fetched)
         return v
-    if (t is str or t is bytes) and len(v) <= MAX_RAW_STR:
+    if t is str or t is bytes:
+        return v if len(v) <= MAX_RAW_STR else encode(v)
+    try:
+        if t is list or t is tuple:
+            items = v[:MAX_ITEMS]
+            if t is tuple:
+                if len(v) <= MAX_ITEMS and all(_raw(x) for x in v):
+                    return v
+                items = list(items)
+            if depth >= MAX_DEPTH:
+                return encode(v, MAX_DEPTH)
+            for i, x in enumerate(items):
+                if not _raw(x):
+                    items[i] = snap(x, depth + 1)
+            return Shallow(t, len(v), items, 0)
+        if t is dict:
+            if depth >= MAX_DEPTH:
+                return encode(v, MAX_DEPTH)
+            items = []
+            for k, x in dict.items(v):
+                if len(items) >= MAX_ITEMS:
+                    break
+                items.append((k if _raw(k) else snap(k, MAX_DEPTH), x if _raw(x) else snap(x, depth + 1)))
+            return Shallow(t, dict.__len__(v), items, 0)
+    except Exception:
+        return encode(v)
+    return encode(v, depth)
+
+
+def render(v, depth: int = 0):
+    """A Shallow (or raw value, or node) as a node."""
+    if type(v) is list:
         return v
-    if t is tuple and len(v) <= MAX_ITEMS:
-        for item in v:
-            it = type(item)
-            if it not in RAW_SCALARS and not ((it is str or it is bytes) and len(item) <= 40):
-                return encode(v)
-        return v
-    return encode(v)
+    if type(v) is not Shallow:
+        return _Encoder().node(v, depth)
+    t = v.type
+    name = _type_name(t)
+    children, parts = [], []
+    flags = v.flags | (TRUNCATED if v.size > len(v.items) else 0)
+    if t is dict:
+        for k, x in v.items:
+            child = render(x, depth + 1)
+            label = render(k, MAX_DEPTH)[1]
+            flags |= child[3] & TRUNCATED
+            parts.append("%s: %s" % (label, child[1]))
+            children.append([label, child])
+        text = "{" + ", ".join(parts) + (", …" if v.size > len(v.items) else "") + "}"
+    else:
+        for i, x in enumerate(v.items):
+            child = render(x, depth + 1)
+            flags |= child[3] & TRUNCATED
+            parts.append(child[1])
+            children.append(["[%d]" % i, child])
+        body = ", ".join(parts) + (", …" if v.size > len(v.items) else "")
+        text = "[" + body + "]" if t is list else "(" + body + ("," if v.size == 1 else "") + ")"
+    text, cut = _cut(text)
+    return [name, text, children, flags | cut]
 
 
 class _Encoder:
@@ -251,7 +316,7 @@ def encode(v, depth: int = 0):
 
 
 def to_wire(v):
-    """A history value (raw or node) as a JSON/msgpack-able node."""
+    """A history value (raw, Shallow or node) as a JSON/msgpack-able node."""
     if type(v) is list:  # already a node
         return v
-    return encode(v)
+    return render(v)
