@@ -9,6 +9,7 @@ a history that starts mid-program still knows which frames were open.
 """
 from __future__ import annotations
 
+import random
 import sys
 import threading
 from array import array
@@ -36,24 +37,34 @@ class Chunk:
         n = len(values) // 3
         size = self.events.buffer_info()[1] * 8 + sys.getsizeof(values)
         if n:
-            stride = max(1, n // 64)
-            sample = [_value_size(values[i * 3 + 2]) for i in range(0, n, stride)]
-            size += n * (sum(sample) // len(sample) + 16)  # + the step int
+            picks = range(n) if n <= 256 else random.Random(n).sample(range(n), 256)
+            sample = [_value_size(values[i * 3 + 2]) for i in picks]
+            size += n * (sum(sample) // len(sample) + 32)  # + the step int and the slots
         return size
 
 
 def _value_size(v) -> int:
-    if type(v) is Shallow:
-        return 56 + 8 * len(v.items) + sum(_value_size(x) for x in v.items[:8]) * len(v.items) // max(1, min(8, len(v.items)))
-    if type(v) is tuple:
-        return sys.getsizeof(v) + sum(_value_size(x) for x in v)
-    if type(v) is list:  # a node: its text dominates
-        size = 88 + len(v[1])
+    """Approximate bytes a captured value keeps alive (8-byte slots + private objects)."""
+    t = type(v)
+    if t is Shallow:  # its raw items are shared with the program: count the slots
+        return 72 + sum(_nested_size(x) + 8 for x in v.items)
+    if t is tuple:  # a raw tuple
+        return 56 + sum(_nested_size(x) + 8 for x in v)
+    if t is list:  # a node: its text dominates
         children = v[2]
-        if children:
-            size += sum(_value_size(child) + 64 for _, child in children)
-        return size
-    return sys.getsizeof(v) if type(v) not in (bool, type(None)) else 0
+        return 120 + len(v[1]) + (sum(_value_size(c[1]) + 72 for c in children) if children else 0)
+    if t is str or t is bytes:
+        return 49 + len(v)
+    if t is float or t is int or t is complex:
+        return 28
+    return 0
+
+
+def _nested_size(v) -> int:
+    t = type(v)
+    if t is tuple and len(v) == 2:  # a (key, value) pair of a Shallow dict
+        return 56 + _nested_size(v[0]) + _nested_size(v[1])
+    return _value_size(v) if t is Shallow or t is list else 0
 
 
 class CodeTable:
