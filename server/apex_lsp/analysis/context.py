@@ -19,7 +19,7 @@ class FileContext:
     """What a rule may ask about the file being analysed, and how it reports."""
 
     __slots__ = ("path", "source", "aliases", "findings", "stmt", "_lines",
-                 "severity_overrides", "_starts", "_ascii")
+                 "severity_overrides", "_starts", "_ascii", "_qualname_of", "_qualname")
 
     def __init__(self, path: str, source: str,
                  severity_overrides: dict[str, Severity] | None = None) -> None:
@@ -31,11 +31,21 @@ class FileContext:
         self._lines: list[str] | None = None
         self._starts: list[int] | None = None
         self._ascii: bool | None = None
+        self._qualname_of: ast.AST | None = None
+        self._qualname: str | None = None
         self.severity_overrides = severity_overrides or {}
 
     # -- names ----------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
         """The dotted name an expression refers to, through imports and aliases."""
+        # The engine resolves each callee, then the rules it dispatches to ask again.
+        if node is self._qualname_of:
+            return self._qualname
+        name = self._resolve(node)
+        self._qualname_of, self._qualname = node, name
+        return name
+
+    def _resolve(self, node: ast.AST) -> str | None:
         parts: list[str] = []
         while isinstance(node, ast.Attribute):
             parts.append(node.attr)
@@ -49,6 +59,7 @@ class FileContext:
         return head
 
     def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        self._qualname_of = None  # a new alias can change what a name resolves to
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -255,7 +266,22 @@ def char_column(ctx: FileContext, line: int, byte_offset: int) -> int:
     return byte_offset + 1
 
 
-def assigned_settings(node: ast.AST) -> list[tuple[str, ast.expr, ast.expr]]:
+#: The last statement asked about and its answer: every settings rule asks about the
+#: same Assign node in turn, so one entry saves the rest of them the work. A tuple
+#: swap is atomic, so threads analysing different files cannot see a torn entry.
+_last_settings: list = [(None, ())]
+
+
+def assigned_settings(node: ast.AST) -> tuple[tuple[str, ast.expr, ast.expr], ...]:
+    last = _last_settings[0]
+    if last[0] is node:
+        return last[1]
+    found = _assigned_settings(node)
+    _last_settings[0] = (node, found)
+    return found
+
+
+def _assigned_settings(node: ast.AST) -> tuple[tuple[str, ast.expr, ast.expr], ...]:
     """``(key, value, target)`` for each configuration-style assignment in a statement.
 
     ``DEBUG = True`` gives ``"DEBUG"``, ``app.config["DEBUG"] = True`` gives
@@ -268,7 +294,7 @@ def assigned_settings(node: ast.AST) -> list[tuple[str, ast.expr, ast.expr]]:
     elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
         pairs = [(node.target, node.value)]
     else:
-        return []
+        return ()
     found = []
     for target, value in pairs:
         if isinstance(target, ast.Name):
@@ -278,7 +304,7 @@ def assigned_settings(node: ast.AST) -> list[tuple[str, ast.expr, ast.expr]]:
         elif (isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant)
               and isinstance(target.slice.value, str)):
             found.append((target.slice.value, value, target))
-    return found
+    return tuple(found)
 
 
 def interpolated_values(node: ast.AST | None) -> list[ast.expr]:
