@@ -583,22 +583,17 @@ class FunctionFlow:
         keywords = {kw.arg: self.ev(kw.value) for kw in node.keywords} if node.keywords else {}
         method = func.attr if is_attr else None
 
-        # sources
-        if qual is not None:
-            source = spec.source_calls.get(qual) or spec.source_attributes.get(qual)
-            if source is not None and (source.receiver is None):
-                taint = self.source(source.label, source.families, node)
-                if node.args and _secret_key(node.args[0], spec):
-                    taint = union(taint, self.source(f"secret {node.args[0].value!r}",
-                                                     ("secret",), node))
-                return taint
-        if method is not None and not resolved_import:
-            source = spec.source_calls.get("." + method)
-            if source is not None and _receiver_matches(func.value, source.receiver):
-                return self.source(source.label, source.families, node)
-            if func.value.__class__ is ast.Name and func.value.id in self.handler.requests \
-                    and method in tables.REQUEST_METHODS:
-                return self.source(f"request.{method}()", ("untrusted",), node)
+        # Most calls name nothing in the tables: one set lookup each rules them out.
+        known = qual is not None and qual in spec.known
+        by_method = method is not None and not resolved_import and method in spec.known_methods
+        if known or by_method:
+            found = self._tabled(node, func, qual, method, known, by_method, resolved_import,
+                                 receiver, positional, keywords)
+            if found is not None:
+                return found
+        elif method is not None and func.value.__class__ is ast.Name and \
+                func.value.id in self.handler.requests and method in tables.REQUEST_METHODS:
+            return self.source(f"request.{method}()", ("untrusted",), node)
         everything = receiver
         for taint in positional:
             everything = union(everything, taint)
@@ -608,29 +603,15 @@ class FunctionFlow:
                 and _has_source(receiver):
             everything = union(everything, self.source(f"secret {node.args[0].value!r}",
                                                        ("secret",), node))
-
-        # sanitizers
-        if qual is not None:
-            sanitizer = spec.sanitizers.get(qual)
-            if sanitizer is None and method is not None and not resolved_import:
+        if known or by_method:
+            sanitizer = spec.sanitizers.get(qual) if known else None
+            name = qual
+            if sanitizer is None and by_method:
                 sanitizer = spec.sanitizers.get("." + method)
+                name = "." + method
             if sanitizer is not None:
-                name = qual if resolved_import or not is_attr else "." + method
                 return clear(everything, _kinds(sanitizer), step(node, f"sanitized by {name}()"))
-
-        # sinks
-        sink = spec.sinks.get(qual) if qual is not None else None
-        sink_name = qual
-        if sink is None and method is not None and not resolved_import:
-            candidate = spec.method_sink(method)
-            if candidate is not None and _receiver_matches(func.value, candidate.receiver):
-                sink, sink_name = candidate, f".{method}()"
-        if sink is not None:
-            self.check_sink(node, sink, sink_name, receiver, positional, keywords)
-            # What a sink returns (a process status, a response, an open file) is not
-            # the data it was given: `open(user_path).read()` is not itself untrusted.
-            return EMPTY
-        if qual in tables.CLEAN_CALLS or (is_attr and _orm_lookup(func.value)):
+        if is_attr and _orm_lookup(func.value):
             return EMPTY
 
         # container mutation: items.append(x) taints items
@@ -670,6 +651,40 @@ class FunctionFlow:
                     result = union(result, receiver)
             return result
         return everything
+
+    def _tabled(self, node, func, qual, method, known, by_method, resolved_import, receiver,
+                positional, keywords):
+        """Sources, sinks and clean calls from the tables; None when the call is none."""
+        spec = self.spec
+        if known:
+            source = spec.source_calls.get(qual) or spec.source_attributes.get(qual)
+            if source is not None and source.receiver is None:
+                taint = self.source(source.label, source.families, node)
+                if node.args and _secret_key(node.args[0], spec):
+                    taint = union(taint, self.source(f"secret {node.args[0].value!r}",
+                                                     ("secret",), node))
+                return taint
+        if by_method:
+            source = spec.source_calls.get("." + method)
+            if source is not None and _receiver_matches(func.value, source.receiver):
+                return self.source(source.label, source.families, node)
+        if method is not None and func.value.__class__ is ast.Name and \
+                func.value.id in self.handler.requests and method in tables.REQUEST_METHODS:
+            return self.source(f"request.{method}()", ("untrusted",), node)
+        sink = spec.sinks.get(qual) if known else None
+        sink_name = qual
+        if sink is None and by_method:
+            candidate = spec.method_sink(method)
+            if candidate is not None and _receiver_matches(func.value, candidate.receiver):
+                sink, sink_name = candidate, f".{method}()"
+        if sink is not None:
+            self.check_sink(node, sink, sink_name, receiver, positional, keywords)
+            # What a sink returns (a process status, a response, an open file) is not
+            # the data it was given: `open(user_path).read()` is not itself untrusted.
+            return EMPTY
+        if known and qual in tables.CLEAN_CALLS:
+            return EMPTY
+        return None
 
     def _arg_flows(self, site: int, where, taint: dict, call_step) -> None:
         for origin, (steps, cleared) in taint.items():

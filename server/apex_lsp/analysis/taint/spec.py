@@ -23,6 +23,9 @@ class TaintSpec:
     source_roots: frozenset = field(repr=False, default=frozenset())
     #: Problems found in the configuration (shown to the user, never fatal).
     problems: tuple[str, ...] = ()
+    #: Every qualified name in the tables, and every method name (for one quick test).
+    known: frozenset = field(repr=False, default=frozenset())
+    known_methods: frozenset = field(repr=False, default=frozenset())
 
     def method_sink(self, method: str) -> Sink | None:
         return self.sinks.get("." + method)
@@ -76,10 +79,15 @@ def build_spec(settings=None) -> TaintSpec:
         set(tables.SECRET_HINTS) | {
             name.rpartition(".")[2] for name in list(source_calls) + list(source_attributes)
             if name not in tables.SOURCE_CALLS and name not in tables.SOURCE_ATTRIBUTES}
+    names = set(source_attributes) | set(source_calls) | set(sinks) | set(sanitizers) | \
+        set(tables.CLEAN_CALLS)
+    known = frozenset(n for n in names if not n.startswith("."))
+    known_methods = frozenset(n[1:] for n in names if n.startswith(".")) | tables.REQUEST_METHODS
     return TaintSpec(source_attributes, source_calls, sinks, sanitizers,
                      re.compile(tables.SECRET_NAME_PATTERN, re.IGNORECASE),
                      tuple(sorted(h.lower() for h in hints if h)),
-                     _roots(list(source_calls) + list(source_attributes)), tuple(problems))
+                     _roots(list(source_calls) + list(source_attributes)), tuple(problems),
+                     known, known_methods)
 
 
 def _roots(names: list[str]) -> frozenset:
