@@ -114,6 +114,66 @@ class _GuardEvents:
                     pass
 
 
+class _SignalForwarder:
+    """From before the spawn until the end: SIGINT/SIGTERM/SIGHUP sent to apex go to the
+    program (and do not kill apex, which must stay to report and clean up)."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __init__(self, isolated: bool) -> None:
+        self.isolated = isolated
+        self.process = None
+        self.pending: list[int] = []
+        self._old: dict = {}
+
+    def __enter__(self) -> "_SignalForwarder":
+        if threading.current_thread() is threading.main_thread():
+            for sig in self.SIGNALS:
+                self._old[sig] = signal.signal(sig, self._forward)
+        return self
+
+    def attach(self, process) -> None:
+        self.process = process
+        for signum in self.pending:
+            self._send(signum)
+
+    def _forward(self, signum, frame) -> None:
+        if self.process is None:
+            self.pending.append(signum)
+        else:
+            self._send(signum)
+
+    def _program_pid(self) -> int | None:
+        """The program itself, inside the sandbox (bwrap does not pass signals on)."""
+        from . import BOOT_SCRIPT
+
+        try:
+            for proc in psutil.Process(self.process.pid).children(recursive=True):
+                if proc.cmdline()[1:2] == [BOOT_SCRIPT]:     # python boot.py ...
+                    return proc.pid
+        except psutil.Error:
+            pass
+        return None
+
+    def _send(self, signum: int) -> None:
+        try:
+            if self.isolated:
+                pid = self._program_pid()
+                if pid is not None:
+                    os.kill(pid, signum)
+                else:
+                    os.killpg(self.process.pid, signum)
+            elif signum != signal.SIGINT:
+                # Same process group: the terminal already delivered Ctrl-C to it.
+                self.process.send_signal(signum)
+        except ProcessLookupError:
+            pass
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
+
+
 def _kill_tree(pid: int, group: bool, run_cgroup) -> None:
     if group:
         try:
@@ -189,18 +249,21 @@ def execute(request: RunRequest) -> RunReport:
         if isolated:
             popen.update(preexec_fn=plan.preexec, start_new_session=True)
         started = time.monotonic()
-        try:
-            handle = spawn(request.argv, module=request.module, env=request.env, cwd=cwd,
-                           python=request.python, guard=guard, listener=listener,
-                           on_event=events, wrap=(lambda cmd, _dir: plan.wrap + cmd)
-                           if isolated else None, **popen)
-        except (HarnessError, OSError) as exc:
-            report.exit_status = EXIT_HARNESS
-            report.reason = f"could not start the program under the harness: {exc}"
-            print(f"apex run: {report.reason}", file=log)
-            return report
-        report.command = list(handle.process.args)
-        _supervise(handle, report, limits, plan, isolated, started, log)
+        with _SignalForwarder(isolated) as forwarder:
+            try:
+                handle = spawn(request.argv, module=request.module, env=request.env,
+                               cwd=cwd, python=request.python, guard=guard,
+                               listener=listener, on_event=events,
+                               wrap=(lambda cmd, _dir: plan.wrap + cmd) if isolated else None,
+                               **popen)
+            except (HarnessError, OSError) as exc:
+                report.exit_status = EXIT_HARNESS
+                report.reason = f"could not start the program under the harness: {exc}"
+                print(f"apex run: {report.reason}", file=log)
+                return report
+            forwarder.attach(handle.process)
+            report.command = list(handle.process.args)
+            _supervise(handle, report, limits, plan, isolated, started, log)
         report.guard = {"counts": dict(events.counts), "denials": events.denials}
         for denial in events.denials:
             report.violations.append({"kind": "policy", "capability": denial.get("capability"),
@@ -225,21 +288,6 @@ def _supervise(handle, report: RunReport, limits: dict, plan, isolated: bool,
     memory = limits.get("memory")
     monitor = ResourceMonitor(handle.pid, interval=0.25)
     process = handle.process
-    forwarded = []
-
-    def forward(signum, frame):
-        forwarded.append(signum)
-        try:
-            if isolated:
-                os.killpg(process.pid, signum)
-            # In the same process group the terminal already delivered it to the program.
-        except ProcessLookupError:
-            pass
-
-    old = {}
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            old[sig] = signal.signal(sig, forward)
     killed_for = None
     monitor.sample()                 # at least one sample, however short the run
     try:
@@ -266,8 +314,6 @@ def _supervise(handle, report: RunReport, limits: dict, plan, isolated: bool,
                 process.wait()
                 break
     finally:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
         handle.client.close()
     report.wall_seconds = time.monotonic() - started
     report.peaks = dict(monitor.peaks)

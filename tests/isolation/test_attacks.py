@@ -345,3 +345,25 @@ def test_partial_isolation_is_refused_unless_allowed(project, tmp_path):
     run = apex_run(project, "print('ran')\n", extra=("--allow-partial-isolation",), env=env)
     assert run.returncode == 0 and "ran" in run.stdout
     assert run.report["isolation"]["level"].startswith("partial: namespaces")
+
+
+def test_sigterm_to_apex_reaches_the_program(project):
+    import signal
+    import subprocess
+
+    script = project / "prog.py"
+    script.write_text("import signal, sys, time\n"
+                      "signal.signal(signal.SIGTERM, lambda *a: (print('got TERM', flush=True),"
+                      " sys.exit(5)))\nprint('up', flush=True)\ntime.sleep(30)\n")
+    for mode in ("development", "isolation"):
+        apex = subprocess.Popen([sys.executable, "-m", "apex_cli", "run", "--mode", mode,
+                                 str(script)], cwd=project, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        try:
+            assert apex.stdout.readline().strip() == "up"
+            apex.send_signal(signal.SIGTERM)
+            assert apex.stdout.readline().strip() == "got TERM"
+            assert apex.wait(20) == 5
+        finally:
+            if apex.poll() is None:
+                apex.kill()
