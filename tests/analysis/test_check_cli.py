@@ -369,3 +369,31 @@ def test_gitignore_negation_and_last_match_wins():
     assert ignore.match("/r/keep.py", False).negated
     assert not ignore.match("/r/sub/keep.py", False).negated
     assert ignore.match("/other/a.py", False) is None
+
+
+def test_a_file_that_kills_its_worker_costs_only_itself(tmp_path, monkeypatch):
+    """A real worker process dies (os._exit) on one file; every other file is analysed."""
+    from apex_lsp.analysis import all_rules, selection
+    from apex_lsp.analysis.checker import Checker
+    from apex_lsp.analysis.rule import Rule
+
+    class KillsWorker(Rule):
+        """Exits the process when it sees crash_here() (test helper)."""
+        id = "APX999"
+        name = "kills-worker"
+        category = "test"
+        calls = frozenset({"crash_here"})
+
+        def check_call(self, node, ctx):
+            os._exit(70)
+
+    monkeypatch.setattr(selection, "all_rules", lambda: (*all_rules(), KillsWorker))
+    for i in range(60):
+        write(tmp_path, f"m{i:02d}.py", "crash_here()\n" if i == 17 else EVAL)
+    checker = Checker()
+    checker.start_method = "fork"  # the workers must inherit the patched catalogue
+    report = checker.check_paths([str(tmp_path)], jobs=2)
+    assert [e.message for e in report.errors] == [
+        "analysing this file crashed the worker process; skipped"]
+    assert report.errors[0].path.endswith("m17.py")
+    assert len({f.path for f in report.findings if f.rule == "APX101"}) == 59

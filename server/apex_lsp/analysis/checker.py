@@ -81,6 +81,9 @@ def _safe_analyze(analyzer: Analyzer, path: str, shown: str) -> FileResult:
 class Checker:
     """Reusable across calls; one per CLI run or language-server workspace."""
 
+    #: multiprocessing start method for workers; None chooses (fork unless threaded).
+    start_method: str | None = None
+
     def __init__(self, resolver: ProjectResolver | None = None, *,
                  passes_factory: PassesFactory | None = None) -> None:
         self.resolver = resolver or ProjectResolver()
@@ -154,31 +157,59 @@ class Checker:
         items = [self._item(t) for t in targets]
         settings = {p.root: p.analysis for p in self.resolver.projects()}
         size = max(1, min(MAX_CHUNK, len(items) // (jobs * 4)))
-        chunks = [items[i:i + size] for i in range(0, len(items), size)]
-        results: list[list[FileResult] | None] = [None] * len(chunks)
+        results: list[FileResult | None] = [None] * len(items)
         done = 0
+
+        def finished(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress is not None:
+                progress(done, len(items))
+
+        # A worker that dies (out of memory, a crash in a C extension) breaks the whole
+        # pool and fails every task in flight. So: chunks first; the files of failed
+        # chunks again one per task; a file that fails that too, alone in its own
+        # process, and reported as an error if it still kills it. The parent never
+        # analyses a file that may crash it.
+        chunks = [(start, items[start:start + size]) for start in range(0, len(items), size)]
+        failed = self._pool_round(chunks, jobs, settings, results, finished)
+        if failed:
+            singles = [(start + offset, [item]) for start, chunk in failed
+                       for offset, item in enumerate(chunk)]
+            failed = self._pool_round(singles, jobs, settings, results, lambda _n: None)
+            for start, (item,) in failed:
+                if self._pool_round([(start, [item])], 1, settings, results, lambda _n: None):
+                    results[start] = FileResult(error=FileError(
+                        item[2], "analysing this file crashed the worker process; skipped"))
+        if progress is not None:
+            progress(len(items), len(items))
+        return [r for r in results if r is not None]
+
+    def _pool_round(self, tasks, jobs: int, settings, results: list,
+                    finished: Callable[[int], None]) -> list:
+        """Run ``(start index, items)`` tasks in a pool; return the tasks that failed."""
         # fork is cheap and inherits the imported rules, but is unsafe in a threaded
-        # process (the language server); use forkserver there.
-        method = "fork" if threading.active_count() == 1 and \
-            "fork" in multiprocessing.get_all_start_methods() else None
+        # process (the language server); use the platform default there.
+        method = self.start_method or ("fork" if threading.active_count() == 1 and
+                                       "fork" in multiprocessing.get_all_start_methods()
+                                       else None)
         context = multiprocessing.get_context(method)
-        with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
+        failed = []
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), mp_context=context,
                                  initializer=_worker_init,
                                  initargs=(settings, self.passes_factory)) as pool:
-            futures = {pool.submit(_worker_run, chunk): index for index, chunk in enumerate(chunks)}
+            futures = {pool.submit(_worker_run, chunk): (start, chunk) for start, chunk in tasks}
             for future in as_completed(futures):
-                index = futures[future]
+                start, chunk = futures[future]
                 try:
-                    results[index] = future.result()
+                    out = future.result()
                 except Exception:
-                    # A worker died (out of memory, a crash in a C extension): redo its
-                    # files here, one by one, so one bad file costs only itself.
-                    results[index] = [self.check_file(path, shown)
-                                      for _root, path, shown, _rel in chunks[index]]
-                done += len(chunks[index])
-                if progress is not None:
-                    progress(done, len(items))
-        return [r for chunk in results for r in (chunk or [])]
+                    failed.append((start, chunk))
+                    continue
+                results[start:start + len(out)] = out
+                finished(len(chunk))
+        failed.sort(key=lambda task: task[0])
+        return failed
 
 
 # -- worker processes --------------------------------------------------------
