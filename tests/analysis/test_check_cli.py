@@ -397,3 +397,37 @@ def test_a_file_that_kills_its_worker_costs_only_itself(tmp_path, monkeypatch):
         "analysing this file crashed the worker process; skipped"]
     assert report.errors[0].path.endswith("m17.py")
     assert len({f.path for f in report.findings if f.rule == "APX101"}) == 59
+
+
+# -- selection (unit) ------------------------------------------------------------
+
+def test_selection_resolves_prefixes_all_overrides_and_per_file_ignores():
+    from apex_policy.analysis_settings import AnalysisSettings
+    from apex_lsp.analysis import all_rules
+    from apex_lsp.analysis.model import Severity
+    from apex_lsp.analysis.selection import SelectionError, select_rules
+
+    every = {r.id for r in all_rules()} - {"APX000", "APX001"}
+    default = {r.id for r in all_rules() if r.enabled_by_default} - {"APX000", "APX001"}
+    assert select_rules(AnalysisSettings()).rule_ids == default
+    assert select_rules(AnalysisSettings(select=("ALL",))).rule_ids == every
+    chosen = select_rules(AnalysisSettings(select=("apx1",), ignore=("APX10",),
+                                           extend_select=("APX101",)))
+    assert "APX101" in chosen.rule_ids and "APX102" not in chosen.rule_ids
+    assert all(i.startswith("APX1") for i in chosen.rule_ids)
+    assert select_rules(AnalysisSettings(select=("ALL",))).report_unused_suppressions
+    assert not select_rules(AnalysisSettings(ignore=("APX000",))).report_syntax_errors
+
+    chosen = select_rules(AnalysisSettings(severity={"APX101": "critical"},
+                                           per_file_ignores={"tests/**": ("APX1",)}))
+    assert chosen.severity_overrides == {"APX101": Severity.CRITICAL}
+    assert chosen.ignored_in("tests/unit/test_x.py") == ("APX1",)
+    assert chosen.ignored_in("src/tests.py") == ()
+
+    for bad, key in ((AnalysisSettings(severity={"APX101": "fatal"}), "severity.APX101"),
+                     (AnalysisSettings(severity={"APX9999": "low"}), "severity"),
+                     (AnalysisSettings(ignore=("XYZ",)), "ignore"),
+                     (AnalysisSettings(min_confidence="sure"), "min-confidence")):
+        with pytest.raises(SelectionError) as exc:
+            select_rules(bad)
+        assert exc.value.key == key
