@@ -19,7 +19,7 @@ import struct
 import sys
 import time
 import zlib
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import msgspec
 
@@ -60,9 +60,10 @@ class ThreadRow(msgspec.Struct, array_like=True):
 
 
 class ValueRow(msgspec.Struct, array_like=True):
+    """A value captured at ``step``: scalars as themselves, anything else as a Node."""
     step: int
     key: str
-    value: Node
+    value: Union[Node, int, float, str, bool, None]
 
 
 class Mark(msgspec.Struct):

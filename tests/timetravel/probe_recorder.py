@@ -54,6 +54,8 @@ def decode(rec):
     steps = []
     values = {}
     for step, key, node in page["values"]:
+        if not isinstance(node, list):  # JSON-native scalars travel as themselves
+            node = [type(node).__name__, repr(node), None, 0]
         values.setdefault(step, {})[key] = node
     for i, e in enumerate(events):
         kind, slot, cidx, arg = ev.unpack(e)

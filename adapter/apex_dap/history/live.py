@@ -8,7 +8,7 @@ from apex_host.client import HarnessClient, HarnessError, Listener
 
 from .model import History
 
-PAGE_EVENTS = 250000
+PAGE_EVENTS = 100000
 
 
 class RecordingUnavailable(Exception):

@@ -233,9 +233,9 @@ class History:
     def locals_at(self, frame: Frame, step: int) -> dict[str, Any]:
         out = {}
         for key, series in frame.vars.items():
-            value = self._latest(series, step)
-            if value is not None and not _unbound(value):
-                out[key] = value
+            i = bisect_right(series[0], step)
+            if i and not _unbound(series[1][i - 1]):
+                out[key] = as_node(series[1][i - 1])
         if self.codes[frame.cidx][1] == "<module>":
             out.update(self.globals_at(frame, step))
         return out
@@ -245,9 +245,9 @@ class History:
         out = {}
         for (file, name), series in self.globals.items():
             if file == filename:
-                value = self._latest(series, step)
-                if value is not None and not _unbound(value):
-                    out[name] = value
+                i = bisect_right(series[0], step)
+                if i and not _unbound(series[1][i - 1]):
+                    out[name] = as_node(series[1][i - 1])
         return out
 
     # ------------------------------------------------------------------ navigation
@@ -360,7 +360,17 @@ class History:
         """The exception value raised in the frame at ``step`` (for a stop on it)."""
         frame = self.frame_at(step)
         series = frame.vars.get(ev.EXCEPTION_KEY)
-        return self._latest(series, self.step_over(step) or self.end) if series else None
+        if not series:
+            return None
+        i = bisect_right(series[0], self.step_over(step) or self.end)
+        return as_node(series[1][i - 1]) if i else None
+
+
+def as_node(value: Any) -> list:
+    """Values travel as JSON-native scalars when they can: make them nodes for display."""
+    if type(value) is list:
+        return value
+    return [type(value).__name__, repr(value), None, 0]
 
 
 def _unbound(value: Any) -> bool:

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from apex_harness.recorder import events as ev
 
-from .model import History
+from .model import History, as_node
 
 KINDS = ("call", "exception", "breakpoint", "stateEdit", "hotReload")
 
@@ -29,7 +29,7 @@ def build(history: History, breakpoints: dict[str, set[int]], marks: list[dict[s
                 if node:
                     j = bisect_left(node[0], first + i)
                     if j < len(node[0]):
-                        item["text"] = node[1][j][1]
+                        item["text"] = as_node(node[1][j])[1]
                 items.append(item)
     if "breakpoint" in wanted:
         for steps in history.breakpoint_steps(breakpoints):

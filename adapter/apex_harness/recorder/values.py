@@ -315,8 +315,21 @@ def encode(v, depth: int = 0):
     return _Encoder().node(v, depth)
 
 
+_WIRE_RAW = frozenset((bool, _NONE))
+
+
 def to_wire(v):
-    """A history value (raw, Shallow or node) as a JSON/msgpack-able node."""
-    if type(v) is list:  # already a node
+    """A history value as sent to the adapter: JSON-native scalars (int within 64 bits,
+    finite float, short str, bool, None) as themselves, everything else as a node."""
+    t = type(v)
+    if t in _WIRE_RAW:
+        return v
+    if t is float:
+        return v if v - v == 0.0 else [_type_name(t), float.__repr__(v), None, 0]
+    if t is int:
+        return v if -(1 << 63) <= v < (1 << 63) else render(v)
+    if t is str:
+        return v if len(v) <= MAX_TEXT else render(v)
+    if t is list:  # already a node
         return v
     return render(v)
