@@ -20,6 +20,8 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 SERVER = [sys.executable, "-m", "apex_cli", "lsp"]
+if os.environ.get("APEX_LSP_TEST_LOG"):  # debugging aid: the servers' warnings and errors
+    SERVER += ["--log-file", os.environ["APEX_LSP_TEST_LOG"], "--log-level", "WARNING"]
 STATUS = "apex/status"
 #: Generous: a loaded CI machine with 2 cores; tests normally finish in well under 1 s.
 DEADLINE = 60.0

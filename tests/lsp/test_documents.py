@@ -123,3 +123,42 @@ async def test_replace_all_edit(client, workspace):
     await diagnostics_for(client, uri, version=1)
     replace_all(client, uri, old, "print(1)\n", version=2)
     assert await diagnostics_for(client, uri, version=2) == []
+
+
+async def test_cross_file_taint_path_reaches_into_an_unopened_file(start, workspace):
+    helpers = workspace / "helpers.py"
+    helpers.write_text("import os\n\ndef run(cmd):\n    os.system(cmd)\n")
+    client = await start()  # indexes the workspace for cross-file taint
+    app = ("from flask import Flask, request\nfrom helpers import run\n\n"
+           "app = Flask(__name__)\n\n@app.route('/')\ndef view():\n    run(request.args['c'])\n")
+    uri = open_doc(client, workspace / "app.py", app)
+
+    def cross_file():
+        params = last_publish(client, uri)
+        return params and [d for d in params.diagnostics if d.related_information and any(
+            r.location.uri == helpers.as_uri() for r in d.related_information)]
+    (finding,) = await until(client, cross_file)
+    assert finding.range.start.line == 7
+    assert finding.related_information[-1].message.startswith("sink")
+    assert finding.related_information[-1].location.range.start.line == 3
+
+
+async def test_files_changed_outside_the_editor_reach_cross_file_taint(client, workspace):
+    app = ("import subprocess\nfrom flask import request\nfrom tools import shell\n\n"
+           "def view():\n    shell(request.args['c'])\n")
+    uri = open_doc(client, workspace / "app.py", app)
+    await diagnostics_for(client, uri, version=1)
+    assert any(r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+               and "**/*.py" in str(r.register_options) for r in client.registrations)
+    tools = workspace / "tools.py"
+    tools.write_text("import subprocess\n\ndef shell(cmd):\n    subprocess.call(cmd, shell=True)\n")
+    count = len(client.published)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=tools.as_uri(), type=types.FileChangeType.Created)]))
+
+    def cross_file():
+        params = last_publish(client, uri)
+        return len(client.published) > count and [
+            d for d in params.diagnostics if d.related_information and any(
+                r.location.uri == tools.as_uri() for r in d.related_information)]
+    assert await until(client, cross_file)

@@ -6,6 +6,7 @@ exposes ``register(server)``.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 
@@ -67,9 +68,32 @@ class ApexLanguageServer(LanguageServer):
     def project_for(self, path: str) -> ProjectState:
         return self.projects.for_path(path)
 
-    def analyze_text(self, text: str, path: str) -> FileResult:
-        """Runs on a worker thread."""
-        return self.project_for(path).analyze(text, path)
+    def analyze_text(self, text: str, path: str) -> tuple[FileResult, set[str]]:
+        """Runs on a worker thread: the findings and the files they may affect."""
+        return self.project_for(path).analyze_with_dependents(text, path)
+
+    def reanalyse_paths(self, paths: set[str]) -> None:
+        """Open documents for these files need analysing again (cross-file taint)."""
+        if not paths:
+            return
+        for uri, doc in list(self.workspace.text_documents.items()):
+            if doc.path and os.path.abspath(doc.path) in paths and self.is_python(doc):
+                self.scheduler.request(uri)
+
+    async def index_workspace(self) -> None:
+        """Index every workspace file for cross-file taint, then refresh open documents."""
+        from .workspace_scan import workspace_roots
+        generation = self.projects.generation
+        try:
+            await self.pool.run(self.projects.index, workspace_roots(self),
+                                self.projects.config.scan.max_files)
+        except Exception:
+            log.exception("indexing the workspace for cross-file taint failed")
+            return
+        if generation == self.projects.generation:
+            for uri, doc in list(self.workspace.text_documents.items()):
+                if self.is_python(doc):
+                    self.scheduler.request(uri)
 
     # -- output ---------------------------------------------------------------
     def publish(self, result: DocumentResult) -> None:
@@ -121,6 +145,7 @@ class ApexLanguageServer(LanguageServer):
         for uri, doc in list(self.workspace.text_documents.items()):
             if self.is_python(doc):
                 self.scheduler.request(uri)
+        asyncio.ensure_future(self.index_workspace())
         refresh_policy_documents(self)
         if self.pull_refresh:
             self.workspace_diagnostic_refresh(None)

@@ -26,8 +26,12 @@ def register(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
+        doc_path = ls.scheduler.path_of(uri)
         ls.scheduler.forget(uri)
         ls.publish_file(uri, [])
+        if doc_path and doc_path.endswith(".py"):
+            # The index held the unsaved text; the file on disk is the truth again.
+            ls.pool.run(ls.projects.refresh_from_disk, doc_path)
 
 
 def _changed(ls, uri: str, opened: bool = False, saved: bool = False) -> None:

@@ -47,6 +47,7 @@ def register(server) -> None:
         from .settings import pull_configuration
         await pull_configuration(ls)
         ls.send_status(force=True)
+        asyncio.ensure_future(ls.index_workspace())
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls, params) -> None:
@@ -70,7 +71,7 @@ def exit_now(code: int) -> None:
 
 async def _register_policy_watchers(ls) -> None:
     watchers = [types.FileSystemWatcher(glob_pattern=pattern)
-                for pattern in ("**/pyproject.toml", "**/apex.toml")]
+                for pattern in ("**/pyproject.toml", "**/apex.toml", "**/*.py")]
     try:
         await ls.client_register_capability_async(types.RegistrationParams(registrations=[
             types.Registration(
@@ -78,6 +79,7 @@ async def _register_policy_watchers(ls) -> None:
                 register_options=types.DidChangeWatchedFilesRegistrationOptions(
                     watchers=watchers))]))
     except Exception:  # the client may refuse; policy edits then need a restart or a command
+        # (and files edited outside the editor reach cross-file taint on the next scan)
         log.warning("client refused to watch policy files", exc_info=True)
 
 

@@ -25,6 +25,7 @@ from apex_lsp.analysis import FileResult, Finding
 from apex_lsp.analysis.checker import Checker
 from apex_lsp.analysis.projects import ConfigError, Project, ProjectResolver
 from apex_lsp.analysis.taint.checking import taint_passes
+from apex_lsp.analysis.taint.workspace import TaintWorkspace
 
 from .config import ServerConfig
 
@@ -61,10 +62,42 @@ class ProjectState:
     checker: Checker
     policy: Any = None
     problems: list[SettingsProblem] = field(default_factory=list)
+    project: Project | None = None
+    #: The workspace-wide taint index (cross-file findings), when there is one.
+    taint: Any = None
+    taint_lock: Any = None
 
     # -- analysis (called on worker threads) ------------------------------------
     def analyze(self, text: str, path: str) -> FileResult:
-        return self._filtered(self.checker.check_source(path, text))
+        return self.analyze_with_dependents(text, path)[0]
+
+    def analyze_with_dependents(self, text: str, path: str) -> tuple[FileResult, set[str]]:
+        """The findings for ``text``, and the other files whose cross-file taint
+        findings may have changed because of it (open ones need re-analysing)."""
+        result = self.checker.check_source(path, text)
+        dependents = self._add_cross_file(result, os.path.abspath(path))
+        return self._filtered(result), dependents
+
+    def _add_cross_file(self, result: FileResult, path: str) -> set[str]:
+        if self.taint is None or self.project is None:
+            return set()
+        try:
+            with self.taint_lock:
+                changed = set(self.taint.changed)
+                cross = self.taint.findings(cross_file_only=True, paths=[path])
+        except Exception:  # the index must never cost the file its own findings
+            log.exception("cross-file taint findings for %s failed", path)
+            return set()
+        if cross:
+            selection = self.project.selection
+            ignored = selection.ignored_in(self.project.rel_path(path))
+            seen = {(f.line, f.column, f.rule) for f in result.findings}
+            added = [f for f in cross if (f.line, f.column, f.rule) not in seen
+                     and selection.keep(f, ignored)]
+            if added:
+                result.findings = sorted(result.findings + added, key=Finding.sort_key)
+        changed.discard(path)
+        return changed
 
     def analyze_file(self, path: str) -> FileResult:
         return self._filtered(self.checker.check_file(path))
@@ -114,8 +147,14 @@ class Projects:
     def _build(self, config: ServerConfig) -> None:
         self._problems: dict[str, list[SettingsProblem]] = {}
         # Taint keeps per-function facts between analyses (cache=True): an edit
-        # re-analyses only the functions whose text changed.
-        passes = functools.partial(taint_passes, cache=True)
+        # re-analyses only the functions whose text changed. Every analysed file's
+        # facts also go to one workspace index, which links calls across files.
+        self.taint = TaintWorkspace()
+        # The index's own lock (it guards record/link_all): holding it around our
+        # reads and bulk updates keeps a concurrent record from mutating the linker
+        # while findings are collected.
+        self.taint_lock = getattr(self.taint, "_lock", None) or threading.RLock()
+        passes = functools.partial(_taint_passes, workspace=self.taint)
         self._checker = Checker(ProjectResolver(mode=config.mode,
                                                 loader=_lenient_loader(config, self._problems)),
                                 passes_factory=passes)
@@ -144,8 +183,30 @@ class Projects:
             if state is None:
                 state = _state(project, checker,
                                self._problems.get(project.root, []) + extra)
+                state.taint, state.taint_lock = self.taint, self.taint_lock
                 self._states[project.root] = state
             return state
+
+    def refresh_from_disk(self, path: str) -> None:
+        self.refresh_files([path])
+
+    def refresh_files(self, paths: list[str]) -> None:
+        """Re-read files from disk into the taint index (gone files are dropped)."""
+        with self._lock:
+            taint, lock = self.taint, self.taint_lock
+        for path in paths:
+            with lock:
+                taint.update_files([path])
+
+    def index(self, roots: list[str], max_files: int) -> int:
+        """Put every workspace file's taint facts in the index (for cross-file findings)."""
+        with self._lock:
+            taint, lock = self.taint, self.taint_lock
+        paths = [t.path for t in self.discover(roots).targets][:max_files]
+        for path in paths:  # one file at a time, so open documents can interleave
+            with lock:
+                taint.update_files([path])
+        return len(paths)
 
     def discover(self, roots: list[str]):
         with self._lock:
@@ -160,7 +221,15 @@ def _state(project: Project, checker: Checker, problems: list[SettingsProblem]) 
     mode = str(getattr(policy, "mode", None) or getattr(settings, "mode", None) or "development")
     return ProjectState(root=project.root, source=getattr(loaded, "path", None),
                         source_label=str(getattr(loaded, "source", "") or "built-in defaults"),
-                        mode=mode, checker=checker, policy=policy, problems=problems)
+                        mode=mode, checker=checker, policy=policy, problems=problems,
+                        project=project)
+
+
+def _taint_passes(analysis: Any, workspace: Any) -> list:
+    passes = taint_passes(analysis, cache=True)
+    for taint_pass in passes:
+        taint_pass.workspace = workspace
+    return passes
 
 
 def _load(directory: str, mode: str | None, config: ServerConfig):

@@ -98,6 +98,10 @@ class Scheduler:
         if task is None or task.done():
             self._tasks[uri] = asyncio.ensure_future(self._drain(uri))
 
+    def path_of(self, uri: str) -> str | None:
+        from pygls.uris import to_fs_path
+        return to_fs_path(uri)
+
     def forget(self, uri: str) -> None:
         self._dirty.discard(uri)
         self.results.pop(uri, None)
@@ -173,16 +177,17 @@ class Scheduler:
         else:
             # One hop to the worker thread: analyse and convert together.
             codec = server.workspace.position_codec
-            file_result, diagnostics = await server.pool.run(_analyze_and_convert, server,
-                                                             text, path, codec, uri)
+            file_result, diagnostics, dependents = await server.pool.run(
+                _analyze_and_convert, server, text, path, codec, uri)
+            server.reanalyse_paths(dependents)
         error = file_result.error.message if file_result.error else None
         return DocumentResult(uri, version, generation, file_result.findings, diagnostics,
                               error=error, text=text)
 
 
 def _analyze_and_convert(server, text, path, codec, uri):
-    result = server.analyze_text(text, path)
-    return result, _to_diagnostics(result.findings, text, codec, uri, path)
+    result, dependents = server.analyze_text(text, path)
+    return result, _to_diagnostics(result.findings, text, codec, uri, path), dependents
 
 
 def _to_diagnostics(findings, text, codec, uri, path):

@@ -65,7 +65,17 @@ def register(server) -> None:
             apply_raw(ls, params.settings)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(ls, params: types.DidChangeWatchedFilesParams) -> None:
+    async def did_change_watched_files(ls, params: types.DidChangeWatchedFilesParams) -> None:
         changed = [to_fs_path(change.uri) or change.uri for change in params.changes]
         if any(os.path.basename(path) in POLICY_FILES for path in changed):
             ls.reevaluate()
+            return
+        # Python files changed outside the editor: update the cross-file taint index.
+        open_paths = {os.path.abspath(d.path) for d in ls.workspace.text_documents.values()
+                      if d.path}
+        outside = [p for p in changed if p.endswith(".py") and os.path.abspath(p) not in open_paths]
+        if outside:
+            await ls.pool.run(ls.projects.refresh_files, outside)
+            for uri, doc in list(ls.workspace.text_documents.items()):
+                if ls.is_python(doc):
+                    ls.scheduler.request(uri)
