@@ -61,7 +61,8 @@ class ServerConfig:
 def parse_config(raw: Any) -> tuple[ServerConfig, list[str]]:
     """Build a config from untrusted JSON; return it with the problems found."""
     errors: list[str] = []
-    if raw is None:
+    if raw is None or (isinstance(raw, list) and not raw):
+        # Lua clients encode an empty table as [] (Neovim's init_options = {}).
         return ServerConfig(), errors
     if not isinstance(raw, Mapping):
         return ServerConfig(), [f"apex settings must be an object, got {_kind(raw)}"]
@@ -79,8 +80,10 @@ def parse_config(raw: Any) -> tuple[ServerConfig, list[str]]:
         errors.append(f"apex.mode: expected one of {', '.join(MODES)} or null, got {mode!r}")
         mode = None
 
-    policy = raw.get("policy") or {}
-    if not isinstance(policy, Mapping):
+    policy = raw.get("policy")
+    if policy is None:
+        policy = {}
+    elif not isinstance(policy, Mapping):
         errors.append(f"apex.policy: expected an object of [tool.apex] keys, got {_kind(policy)}")
         policy = {}
 
