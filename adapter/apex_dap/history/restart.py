@@ -17,6 +17,9 @@ from typing import Any
 
 from apex_harness.recorder import events as ev
 
+from ..engine.variable_index import Target
+from .model import as_node
+from ..features.state_edit import _edit as edit_local  # the audited state editor
 from ..protocol.server import Request, RequestError
 
 
@@ -39,7 +42,7 @@ async def restart_frame(session, request: Request) -> Any:
         raise RequestError("restartFrame needs the recorded arguments: launch with "
                            "`\"record\": true`")
     frame_id = (request.arguments or {}).get("frameId")
-    thread_id = session._frame_threads.get(frame_id)
+    thread_id = session.variables.thread_of(frame_id)
     if thread_id is None:
         raise RequestError("restartFrame: unknown frame (request the stack trace again)")
     frames = (await session._debugpy("stackTrace", {"threadId": thread_id, "levels": 1})
@@ -52,7 +55,7 @@ async def restart_frame(session, request: Request) -> Any:
     if frame.kind != ev.CALL or not frame.lines:
         raise RequestError("restartFrame: the start of this call is not in the recorded "
                            "history")
-    arguments = {key: series[1][0] for key, series in frame.vars.items()
+    arguments = {key: as_node(series[1][0]) for key, series in frame.vars.items()
                  if series[0] and series[0][0] == frame.start}
     restored, skipped = [], []
     for name, node in arguments.items():
@@ -60,7 +63,7 @@ async def restart_frame(session, request: Request) -> Any:
         if value is None:
             skipped.append(name)
             continue
-        await session._edit(frame_id, "local", name=name, value=value)
+        await edit_local(session, Target(frame_id, "local", name=name), value)
         restored.append(name)
     source = frames[0].get("source") or {}
     first_line = history.line_at(frame.lines[0])

@@ -55,6 +55,7 @@ class TimeTravelSession(Session):
         self._present: dict[int, int] = {}        # slot -> its LINE step at the live stop
         self._past_thread: int | None = None
         self._replay_path = ""
+        self.interceptors.append(_refuse_edits_in_the_past)
 
     # ------------------------------------------------------------------ state
     @property
@@ -166,10 +167,6 @@ class TimeTravelSession(Session):
         if self.replay is not None:
             raise RequestError(f"{request.command} is not available while replaying a "
                                f"recording", show_user=False)
-        if self.in_past and request.command in ("pause", "setVariable", "setExpression",
-                                                "completions", "stepInTargets", "source"):
-            raise RequestError(f"{request.command}: not available while viewing the past; "
-                               f"step forward to the present first")
         return await super().forward(request)
 
     async def configurationDone_request(self, request: Request) -> None:
@@ -533,6 +530,30 @@ class TimeTravelSession(Session):
         if self.recording is not None:
             self.recording.close()
         await super()._end_session()
+
+
+#: Requests that change the live program: refused while the cursor is in the past.
+LIVE_ONLY = {"setVariable", "setExpression", "apexUndoStateEdit", "pause", "completions",
+             "stepInTargets", "source", "restartFrame"}
+
+
+def _refuse_edits_in_the_past(session: "TimeTravelSession", request: Request):
+    if request.command not in LIVE_ONLY:
+        return None
+    if session.replay is not None:
+        if request.command == "restartFrame":
+            return None  # restart.py explains
+        return _refusal(f"{request.command} is not available while replaying a recording")
+    if session.in_past:
+        return _refusal(f"{request.command}: not available while viewing the past; step "
+                        f"forward to the present first")
+    return None
+
+
+def _refusal(message: str):
+    async def refuse(session, request):
+        raise RequestError(message)
+    return refuse
 
 
 def _thread(request: Request) -> Any:
