@@ -55,6 +55,30 @@ class ModulePatch:
             self._tree = ast.parse(self.source, self.path)
         return self._tree
 
+    def old_statements(self, qualname: str = ""):
+        """``(targets) -> ast.dump`` of the baseline's simple assignments in the module
+        body (``qualname`` "") or a class body; None without a readable baseline."""
+        source = self.tracked.source
+        if source is None:
+            return None
+        try:
+            body = ast.parse(source, self.path).body
+        except SyntaxError:
+            return None
+        for part in [p for p in qualname.split(".") if p]:
+            match = [n for n in body if isinstance(n, ast.ClassDef) and n.name == part]
+            if not match:
+                return {}
+            body = match[-1].body
+        found = {}
+        for statement in body:
+            targets, value = _assignment(statement)
+            if targets and value is not None:
+                found[tuple(targets)] = ast.dump(statement)
+            elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+                found[("import", ast.dump(statement))] = ast.dump(statement)
+        return found
+
     def node_for(self, code: types.CodeType):
         """The def/class node a code object was compiled from."""
         if self._nodes is None:
@@ -83,7 +107,7 @@ class ModulePatch:
                 if new.kind == "function":
                     self._function(report, namespace, name, live, old, new, None, body_changed)
                 else:
-                    self._class(report, namespace, name, live, old, new)
+                    self._class(report, namespace, name, live, old, new, body_changed)
             except Refused as exc:
                 report.refused(self._label(new.qualname), str(exc))
         self._remove_module_level(report, old_defs, new_defs)
@@ -224,13 +248,13 @@ class ModulePatch:
         return fresh if value is function else value
 
     def _ours(self, obj) -> bool:
-        code = getattr(obj, "__code__", None)
+        code = recode.code_of(obj) if isinstance(obj, types.FunctionType) else None
         if code is not None:
             return recode._same_file(code.co_filename, self.path)
         return getattr(obj, "__module__", None) == self.name and isinstance(obj, type)
 
     # ------------------------------------------------------------------ classes
-    def _class(self, report, namespace, name, live, old, new):
+    def _class(self, report, namespace, name, live, old, new, outer_changed):
         if live is None:
             self._add(report, namespace, new, None)
             return
@@ -238,11 +262,13 @@ class ModulePatch:
             report.refused(self._label(new.qualname), "the name is bound to %s, not to this "
                            "class; it was left alone" % type(live).__name__)
             return
-        self._patch_class(report, live, old, new)
+        self._patch_class(report, live, old, new, outer_changed)
 
-    def _patch_class(self, report, cls, old, new):
+    def _patch_class(self, report, cls, old, new, outer_changed):
+        """``outer_changed``: the enclosing body changed, so bases, keywords or
+        decorators (evaluated there, not in the class body) may have."""
         body_changed = old is None or not codetools.same_class_body(old.code, new.code)
-        node = self.node_for(new.code) if (body_changed or old is None) else None
+        node = self.node_for(new.code) if (body_changed or outer_changed) else None
         if node is not None:
             reason = self._layout_problem(cls, node)
             if reason:
@@ -262,7 +288,7 @@ class ModulePatch:
         new = versions[-1]
         if new.kind == "class":
             if isinstance(live, type):
-                self._patch_class(report, live, olds[-1] if olds else None, new)
+                self._patch_class(report, live, olds[-1] if olds else None, new, body_changed)
             else:
                 self._add(report, None, new, cls)
             return
@@ -301,7 +327,8 @@ class ModulePatch:
                 else value
             if isinstance(value, property):
                 function = value.fget
-            code = getattr(function, "__code__", None)
+            code = recode.code_of(function) if isinstance(function, types.FunctionType) \
+                else None
             defined_here = (code is not None and recode._same_file(code.co_filename, self.path)
                             and getattr(function, "__qualname__", "") == prefix + name)
             nested_class = isinstance(value, type) and value.__qualname__ == prefix + name
@@ -313,10 +340,13 @@ class ModulePatch:
     def _class_attributes(self, report, cls, node):
         local = dict(vars(cls))
         fields = getattr(cls, "__dataclass_fields__", None)
+        before = self.old_statements(cls.__qualname__)
         for statement in node.body:
             targets, value = _assignment(statement)
             if value is None:
                 continue
+            if before is None or before.get(tuple(targets)) == ast.dump(statement):
+                continue    # unchanged in the source (or unknown): the live value is state
             names = [t for t in targets if t not in ("__slots__",)]
             if fields is not None and any(n in fields for n in names):
                 continue
@@ -405,9 +435,11 @@ class ModulePatch:
                 report.removed(self._label(name))
 
     def _module_statements(self, report, rerun, body_changed, new_defs):
-        if not body_changed:
+        kept = self.tracked.kept
+        if not body_changed and not (rerun and kept):
             return
         namespace = self.module.__dict__
+        before = self.old_statements() or {}
         for statement in self.tree().body:
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 bound = [(a.asname or a.name).split(".")[0] for a in statement.names]
@@ -419,23 +451,24 @@ class ModulePatch:
             if not targets or value is None or any(t in new_defs for t in targets):
                 continue
             missing = [t for t in targets if t not in namespace]
+            unchanged = before.get(tuple(targets)) == ast.dump(statement) \
+                and tuple(targets) not in kept
             if missing:
                 self._run(report, statement, ", ".join(targets), added=True)
+            elif unchanged:
+                continue
             elif rerun:
                 old_values = {t: namespace.get(t) for t in targets}
                 self._run(report, statement, ", ".join(targets), added=False)
+                kept.discard(tuple(targets))
                 for t in targets:
                     if namespace.get(t) is not old_values[t]:
                         self.replaced[old_values[t]] = namespace.get(t)
-            else:
-                try:
-                    new_value = self._eval(value)
-                except Exception:
-                    continue
-                if any(not _equal(namespace[t], new_value) for t in targets):
-                    report.kept(self._label(", ".join(targets)),
-                                "module-level value kept (program state); reload with "
-                                "rerun to re-run its assignment")
+            elif tuple(targets) in before or tuple(targets) in kept:
+                kept.add(tuple(targets))
+                report.kept(self._label(", ".join(targets)),
+                            "module-level value kept (program state); reload with "
+                            "rerun to re-run its assignment")
 
     def _run(self, report, statement, label, added):
         module = ast.Module(body=[statement], type_ignores=[])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import sys
 import types
 
 from . import codetools
@@ -36,7 +37,7 @@ def unwrap(obj, code_name: str, filename: str):
             obj = obj.__func__
             continue
         if isinstance(obj, types.FunctionType):
-            code = obj.__code__
+            code = code_of(obj)
             if code.co_name == code_name and _same_file(code.co_filename, filename):
                 return obj
         if isinstance(obj, functools.partial):
@@ -44,6 +45,14 @@ def unwrap(obj, code_name: str, filename: str):
             continue
         obj = getattr(obj, "__wrapped__", None) if not isinstance(obj, type) else None
     return None
+
+
+def code_of(function) -> types.CodeType:
+    """The code a function really runs (behind a frame-restart trampoline, its impl's)."""
+    restart = sys.modules.get(__package__ + ".restart")
+    if restart is not None:
+        function = restart.impl_of(function)
+    return function.__code__
 
 
 def _same_file(a: str, b: str) -> bool:

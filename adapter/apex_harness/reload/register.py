@@ -19,7 +19,7 @@ _EXCLUDED_PARTS = ("site-packages", "dist-packages", os.sep + ".venv" + os.sep,
 class Tracked:
     """One workspace file and the module(s) loaded from it."""
 
-    __slots__ = ("path", "names", "stamp", "source", "code")
+    __slots__ = ("path", "names", "stamp", "source", "code", "kept")
 
     def __init__(self, path: str, stamp, source) -> None:
         self.path = path
@@ -27,6 +27,8 @@ class Tracked:
         self.stamp = stamp      # (mtime_ns, size) at the baseline
         self.source = source    # baseline source text (None: unreadable)
         self.code = None        # baseline code object, compiled lazily or from a reload
+        #: module-level assignments whose new source a reload did not run (``rerun`` does)
+        self.kept = set()
 
     def modules(self):
         return [sys.modules[n] for n in self.names if n in sys.modules]
@@ -60,6 +62,9 @@ class Registry:
         self.files = {}         # realpath -> Tracked
         self.lock = threading.RLock()
         self._seen_modules = 0
+        #: ``fn(module, path)`` called after a workspace module is imported
+        self.after_import = []
+        self._hook = None
 
     def in_workspace(self, path: str) -> bool:
         if not path.endswith(".py"):
@@ -126,3 +131,66 @@ class Registry:
         """A reload applied ``source``: it is the new baseline."""
         with self.lock:
             tracked.source, tracked.code, tracked.stamp = source, code, stamp
+
+    def install_import_hook(self) -> None:
+        """Snapshot workspace modules as they are imported (the baseline is then exactly
+        the source that ran, even if the file is edited before the first reload)."""
+        if self._hook is None:
+            self._hook = _Finder(self)
+            sys.meta_path.insert(0, self._hook)
+
+    def imported(self, module, path: str, stamp, source) -> None:
+        with self.lock:
+            tracked = self.files.get(path)
+            if tracked is None:
+                tracked = self.files[path] = Tracked(path, stamp, source)
+            else:
+                tracked.stamp, tracked.source, tracked.code = stamp, source, None
+            if module.__name__ not in tracked.names:
+                tracked.names.append(module.__name__)
+        for fn in list(self.after_import):
+            try:
+                fn(module, path)
+            except Exception:
+                pass
+
+
+class _LoaderProxy:
+    """Snapshots the file, runs the real loader, then tells the registry."""
+
+    def __init__(self, loader, path: str, registry: Registry) -> None:
+        self._loader = loader
+        self._path = path
+        self._registry = registry
+
+    def exec_module(self, module) -> None:
+        stamp = stamp_of(self._path)
+        source = read_source(self._path)
+        self._loader.exec_module(module)
+        self._registry.imported(module, self._path, stamp, source)
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
+class _Finder:
+    """First on ``sys.meta_path``: asks the others, wraps the loader of workspace files."""
+
+    def __init__(self, registry: Registry) -> None:
+        self._registry = registry
+
+    def find_spec(self, name, path=None, target=None):
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is None:
+                continue
+            origin = spec.origin
+            if isinstance(origin, str) and origin.endswith(".py") \
+                    and hasattr(spec.loader, "exec_module"):
+                real = os.path.realpath(origin)
+                if self._registry.in_workspace(real):
+                    spec.loader = _LoaderProxy(spec.loader, real, self._registry)
+            return spec
+        return None

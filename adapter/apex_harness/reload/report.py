@@ -10,19 +10,19 @@ class Report:
         self.errors = []        # {"path", "line", "message"}: nothing was applied
 
     def patched(self, name: str, note=None) -> None:
-        self.entries["patched"].append(_entry(name, note))
+        self.entries["patched"].append(_entry(name, note, "note"))
 
     def added(self, name: str) -> None:
-        self.entries["added"].append(_entry(name, None))
+        self.entries["added"].append(_entry(name, None, "note"))
 
     def removed(self, name: str) -> None:
-        self.entries["removed"].append(_entry(name, None))
+        self.entries["removed"].append(_entry(name, None, "note"))
 
     def refused(self, name: str, reason: str) -> None:
-        self.entries["refused"].append(_entry(name, reason))
+        self.entries["refused"].append(_entry(name, reason, "reason"))
 
     def kept(self, name: str, reason: str) -> None:
-        self.entries["kept"].append(_entry(name, reason))
+        self.entries["kept"].append(_entry(name, reason, "reason"))
 
     def stale(self, module: str, name: str, reason: str) -> None:
         entry = {"module": module, "name": name, "reason": reason}
@@ -67,8 +67,8 @@ class Report:
         return out
 
 
-def _entry(name: str, note) -> dict:
+def _entry(name: str, note, key: str) -> dict:
     entry = {"name": name}
     if note:
-        entry["reason" if note and " " in note else "note"] = note
+        entry[key] = note
     return entry

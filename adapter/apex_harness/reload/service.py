@@ -23,6 +23,7 @@ class Reloader:
         self.lock = threading.Lock()
         self.restart = None         # restart.Trampolines when frame restart is on
         self.reloads = 0
+        self.registry.install_import_hook()
         self.registry.scan()
 
     def add_roots(self, roots) -> None:

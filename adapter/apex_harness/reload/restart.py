@@ -1,0 +1,313 @@
+"""Frame restart: unwind a paused frame to its caller and call its function again.
+
+Python cannot rewind a frame: setting ``f_lineno`` back keeps the locals and the old
+code object, and a new ``__code__`` only affects future calls. So a restartable
+function is entered through a thin wrapper that remembers the call's arguments and
+can call again:
+
+* When restart support is enabled (the adapter does it at configurationDone when the
+  policy allows ``restart_frame``), every plain function and method of a workspace
+  module gets a **trampoline** as its ``__code__``: same parameters, same function
+  object (identity, defaults, ``__dict__`` kept), whose body is
+  ``return _enter(impl, args, kwargs)``. ``impl`` is a second function object running
+  the original code; hot reload patches ``impl``. Modules imported later are
+  instrumented when imported (an import hook wraps the loader of workspace files).
+* ``arm(frame)`` (run on the paused thread through the debugger) makes that frame
+  raise the private ``RestartFrame`` exception at its very next instruction (a
+  ``sys.monitoring`` INSTRUCTION event on its code, so nothing more of the old code
+  runs). ``_enter`` catches it for exactly that frame and calls ``impl`` again with
+  the same argument objects: the new code runs from its first line.
+
+What is unwound: the frame and everything it called that is still on the stack
+(``finally`` blocks and ``with`` exits run as the exception passes). What is not:
+anything the partial run did to objects outside the frame (mutated arguments,
+globals, files, output). Generators and coroutines are not wrapped (their frames
+live on in the generator object); module-level code has no caller to return to.
+Needs ``sys.monitoring`` (Python 3.12+); older targets report restart unsupported.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import types
+import warnings
+
+from . import codetools
+
+#: Tool ids tried for the INSTRUCTION event (debugpy holds 0, coverage 1, profilers 2).
+TOOL_IDS = (4, 3, 5)
+
+
+class RestartFrame(BaseException):
+    """Raised inside the frame being restarted; never escapes ``_enter`` for it."""
+
+    def __init__(self, target) -> None:
+        super().__init__("apex: restarting %s" % getattr(target, "f_code", None))
+        self.target = target
+
+
+class Unsupported(Exception):
+    pass
+
+
+def supported() -> bool:
+    return hasattr(sys, "monitoring")
+
+
+def _enter(impl, args, kwargs):
+    while True:
+        try:
+            return impl(*args, **kwargs)
+        except RestartFrame as exc:
+            tb = exc.__traceback__
+            frame = tb.tb_next.tb_frame if tb is not None and tb.tb_next is not None else None
+            if frame is None or frame is not exc.target:
+                raise
+            exc.target = None
+            override = _STATE.take_override(impl)
+            del exc, tb, frame
+            if override is not None:
+                args, kwargs = override
+            _STATE.restarts += 1
+
+
+_TRAMPOLINE = '''
+def _outer():
+    {cells}
+    def {name}({params}):
+        if 0:
+            ({free})
+        return "__apex_enter__"("__apex_impl__", ({positional}){varargs}, {{{keywords}}})
+    return {name}
+'''
+
+
+def _trampoline_code(code: types.CodeType) -> types.CodeType:
+    """A code object with ``code``'s parameters and free variables calling ``_enter``."""
+    names = code.co_varnames
+    posonly = list(names[:code.co_posonlyargcount])
+    positional = list(names[code.co_posonlyargcount:code.co_argcount])
+    keyword_only = list(names[code.co_argcount:code.co_argcount + code.co_kwonlyargcount])
+    index = code.co_argcount + code.co_kwonlyargcount
+    varargs = varkw = None
+    if code.co_flags & 0x04:
+        varargs = names[index]
+        index += 1
+    if code.co_flags & 0x08:
+        varkw = names[index]
+    params = list(posonly) + (["/"] if posonly else []) + positional
+    if varargs:
+        params.append("*" + varargs)
+    elif keyword_only:
+        params.append("*")
+    params += keyword_only
+    if varkw:
+        params.append("**" + varkw)
+    every_positional = posonly + positional
+    keywords = ", ".join("%r: %s" % (k, k) for k in keyword_only)
+    if varkw:
+        keywords = (keywords + ", " if keywords else "") + "**" + varkw
+    source = _TRAMPOLINE.format(
+        cells="; ".join("%s = None" % f for f in code.co_freevars) or "pass",
+        name=code.co_name if code.co_name.isidentifier() else "_f",
+        params=", ".join(params), free=", ".join(code.co_freevars) + ("," if code.co_freevars else ""),
+        positional=", ".join(every_positional) + ("," if every_positional else ""),
+        varargs=" + tuple(%s)" % varargs if varargs else "",
+        keywords=keywords)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        module = compile(source, "<apex restart>", "exec")
+    outer = [c for c in module.co_consts if isinstance(c, types.CodeType)][0]
+    inner = [c for c in outer.co_consts if isinstance(c, types.CodeType)][0]
+    return inner
+
+
+def _is_trampoline(code: types.CodeType) -> bool:
+    return code.co_filename == "<apex restart>"
+
+
+class _State:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.impls = {}          # id(function) -> (function, impl)
+        self.armed = {}          # id(code) -> frame
+        self.overrides = {}      # id(impl) -> (args, kwargs)
+        self.tool = None
+        self.enabled = False
+        self.restarts = 0
+        self.registry = None
+        #: ``fn(frame) -> (args, kwargs) | None``: where recorded arguments come from
+        #: when time travel has them (the recorder sets it); captured ones otherwise.
+        self.argument_source = None
+
+    def take_override(self, impl):
+        return self.overrides.pop(id(impl), None)
+
+
+_STATE = _State()
+
+
+def set_argument_source(fn) -> None:
+    """Let the recorder supply the arguments a restarted frame is called with."""
+    _STATE.argument_source = fn
+
+
+def impl_of(function):
+    entry = _STATE.impls.get(id(function))
+    if entry is not None and entry[0] is function:
+        return entry[1]
+    return function
+
+
+def install(function, path=None) -> bool:
+    """Give ``function`` a trampoline (idempotent); False when it cannot have one."""
+    if not isinstance(function, types.FunctionType):
+        return False
+    code = function.__code__
+    if _is_trampoline(code) or codetools.is_generator(code) or code.co_name.startswith("<"):
+        return False
+    if path is not None and not _same(code.co_filename, path):
+        return False
+    impl = types.FunctionType(code, function.__globals__, function.__name__, None,
+                              function.__closure__)
+    impl.__qualname__ = function.__qualname__
+    impl.__module__ = function.__module__
+    trampoline = _trampoline_code(code)
+    consts = tuple(_enter if c == "__apex_enter__" else impl if c == "__apex_impl__" else c
+                   for c in trampoline.co_consts)
+    trampoline = trampoline.replace(co_consts=consts)
+    with _STATE.lock:
+        function.__code__ = trampoline
+        _STATE.impls[id(function)] = (function, impl)
+    return True
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return os.path.realpath(a) == os.path.realpath(b)
+    except (OSError, ValueError):
+        return a == b
+
+
+def instrument_module(module, path: str) -> int:
+    """Trampolines for the module's functions and its classes' methods."""
+    count = 0
+    for value in list(vars(module).values()):
+        count += _instrument_value(value, path, module.__name__, 0)
+    return count
+
+
+def _instrument_value(value, path, module_name, depth) -> int:
+    if isinstance(value, types.FunctionType):
+        return int(install(value, path))
+    if isinstance(value, type) and getattr(value, "__module__", None) == module_name and depth < 4:
+        count = 0
+        for member in list(vars(value).values()):
+            if isinstance(member, (staticmethod, classmethod)):
+                member = member.__func__
+            elif isinstance(member, property):
+                continue    # accessors are short; not worth a wrapper
+            count += _instrument_value(member, path, module_name, depth + 1)
+        return count
+    return 0
+
+
+def enable(reloader) -> dict:
+    """Turn restart support on: trampolines now and for later imports."""
+    if not supported():
+        raise Unsupported("frame restart needs Python 3.12+ (sys.monitoring); this "
+                          "program runs %d.%d" % sys.version_info[:2])
+    with _STATE.lock:
+        if _STATE.enabled:
+            return {"restartFrame": True}
+        monitoring = sys.monitoring
+        for tool in TOOL_IDS:
+            if monitoring.get_tool(tool) is None:
+                monitoring.use_tool_id(tool, "apex-restart")
+                _STATE.tool = tool
+                break
+        else:
+            raise Unsupported("no free sys.monitoring tool id for frame restart")
+        monitoring.register_callback(_STATE.tool, monitoring.events.INSTRUCTION, _on_instruction)
+        _STATE.registry = reloader.registry
+        _STATE.enabled = True
+        reloader.restart = sys.modules[__name__]
+    reloader.registry.after_import.append(instrument_module)
+    reloader.registry.scan()
+    for tracked in list(reloader.registry.files.values()):
+        for module in tracked.modules():
+            instrument_module(module, tracked.path)
+    return {"restartFrame": True}
+
+
+def _on_instruction(code, offset):
+    frame = sys._getframe(1)
+    target = _STATE.armed.get(id(code))
+    if target is None or frame is not target:
+        return None
+    del _STATE.armed[id(code)]
+    sys.monitoring.set_local_events(_STATE.tool, code, 0)
+    raise RestartFrame(frame)
+
+
+def arm(frame) -> dict:
+    """Make ``frame`` restart at its next instruction (call on its suspended thread)."""
+    if not _STATE.enabled:
+        raise Unsupported("frame restart is not enabled in this program (the policy "
+                          "denies restart_frame, or the program runs Python < 3.12)")
+    code = frame.f_code
+    back = frame.f_back
+    if back is None or back.f_code is not _enter.__code__:
+        if codetools.is_generator(code):
+            why = "it is a generator or coroutine frame (its state lives in the generator)"
+        elif code.co_name == "<module>":
+            why = "it runs module-level code, which has no caller to return to"
+        elif _STATE.registry is not None and not _STATE.registry.in_workspace(
+                os.path.realpath(code.co_filename)):
+            why = "its code is not in the workspace"
+        else:
+            why = ("it was entered before restart support wrapped %s (functions are wrapped "
+                   "when their module is imported)" % code.co_name)
+        raise Unsupported("cannot restart %s: %s" % (code.co_name, why))
+    impl = back.f_locals.get("impl")
+    if impl is not None and _STATE.argument_source is not None:
+        try:
+            recorded = _STATE.argument_source(frame)
+        except Exception:
+            recorded = None
+        if recorded is not None:
+            _STATE.overrides[id(impl)] = recorded
+    _STATE.armed[id(code)] = frame
+    sys.monitoring.set_local_events(_STATE.tool, code, sys.monitoring.events.INSTRUCTION)
+    return {"restarting": code.co_name, "line": (impl.__code__.co_firstlineno
+                                                  if impl is not None else None)}
+
+
+def arm_dap_frame(frame_id) -> str:
+    """``arm`` the frame a DAP client knows as ``frame_id`` (through debugpy's evaluate);
+    returns JSON, never raises into the debugger."""
+    import json
+    try:
+        frame = _find_pydevd_frame(frame_id)
+        return json.dumps({"ok": True, **arm(frame)})
+    except Exception as exc:
+        return json.dumps({"ok": False, "error": str(exc) if isinstance(exc, Unsupported)
+                           else "%s: %s" % (type(exc).__name__, exc)})
+
+
+def _find_pydevd_frame(frame_id):
+    from _pydevd_bundle._debug_adapter.pydevd_base_schema import BaseSchema
+    import pydevd
+    frame_id = BaseSchema._translate_id_from_dap(frame_id)
+    manager = pydevd.get_global_debugger().suspended_frames_manager
+    for thread_id, tracker in list(manager._thread_id_to_tracker.items()):
+        frame = tracker.find_frame(thread_id, frame_id)
+        if frame is not None:
+            return frame
+    raise LookupError("frame %s is not suspended any more" % frame_id)
+
+
+def status() -> dict:
+    return {"enabled": _STATE.enabled, "wrapped": len(_STATE.impls),
+            "restarts": _STATE.restarts, "tool": _STATE.tool}
