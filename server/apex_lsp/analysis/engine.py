@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import sys
 import warnings
 from bisect import bisect_left
 from collections import defaultdict
@@ -16,6 +17,7 @@ from .registry import all_rules
 from .rule import Rule
 
 SYNTAX_ERROR_ID = "APX000"
+_GRAMMAR = "%d.%d" % sys.version_info[:2]
 UNUSED_SUPPRESSION_ID = "APX001"
 #: How many broken lines the parser may blank out to recover the rest of a file.
 MAX_RECOVERY_ATTEMPTS = 8
@@ -307,7 +309,9 @@ def _syntax_finding(exc: SyntaxError, path: str) -> Finding:
     if (end_line, end_col) < (line, col):
         end_line, end_col = line, col
     return Finding(path, line, col, end_line, end_col, SYNTAX_ERROR_ID, Severity.HIGH,
-                   Confidence.HIGH, None, None, f"syntax error: {exc.msg}",
+                   Confidence.HIGH, None, None,
+                   # Say which grammar: a file written for a newer Python fails here too.
+                   f"syntax error: {exc.msg} (parsed as Python {_GRAMMAR})",
                    stmt_lines=(line, end_line))
 
 
