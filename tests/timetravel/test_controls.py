@@ -89,6 +89,8 @@ def test_restart_frame_reenters_with_recorded_arguments(make_client, python, tmp
     name, line, _ = here(client, tid)
     assert (name, line) == ("risky", find_marker(HISTORY, "raise") - 1)
     assert locals_of(client, tid)["x"] == "5"
+    edits = client.request("apexTimeline", {"kinds": ["stateEdit"]})["body"]["items"]
+    assert len(edits) == 1 and '"x"' in edits[0]["text"]
     # the restarted call runs again and reaches the breakpoint with the same result
     mark = client.mark()
     client.request("continue", {"threadId": tid})

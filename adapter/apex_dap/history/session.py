@@ -56,6 +56,7 @@ class TimeTravelSession(Session):
         self._past_thread: int | None = None
         self._replay_path = ""
         self.interceptors.append(_refuse_edits_in_the_past)
+        self._mark_tasks: set[asyncio.Task] = set()
 
     # ------------------------------------------------------------------ state
     @property
@@ -74,7 +75,7 @@ class TimeTravelSession(Session):
     def _event(self, event: str, body: dict[str, Any] | None = None) -> None:
         kind = MARK_EVENTS.get(event)
         if kind is not None and self.recording is not None:
-            self._spawn(self._mark(kind, json.dumps(body or {})[:200]))
+            self._mark_tasks.add(self._spawn(self._mark(kind, json.dumps(body or {})[:200])))
         super()._event(event, body)
 
     async def _mark(self, kind: str, text: str, thread: int | None = None) -> None:
@@ -513,6 +514,9 @@ class TimeTravelSession(Session):
                 "earliestStep": history.first, "latestStep": history.end - 1}
 
     async def _synced(self, command: str) -> History:
+        if self._mark_tasks:  # marks being stamped with their step
+            await asyncio.wait(list(self._mark_tasks), timeout=10)
+            self._mark_tasks = {t for t in self._mark_tasks if not t.done()}
         if self.replay is not None:
             return self.replay
         if self.recording is None:
