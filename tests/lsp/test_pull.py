@@ -49,3 +49,11 @@ async def test_workspace_pull_covers_open_and_unopened_files(start, workspace):
     again = await client.workspace_diagnostic_async(
         types.WorkspaceDiagnosticParams(previous_result_ids=previous))
     assert {i.kind for i in again.items} == {"unchanged"}
+
+
+async def test_pull_clients_are_asked_to_refresh_when_the_policy_changes(start, workspace):
+    client = await start(capabilities=pull_capabilities())
+    before = client.diagnostic_refresh_count
+    await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="apex.setMode", arguments=["isolation"]))
+    assert client.diagnostic_refresh_count > before
