@@ -220,3 +220,16 @@ def test_unused_suppressions_are_reported_with_their_ids():
 def test_unused_suppressions_are_off_unless_asked():
     found, _ = findings("a = 1  # apex: ignore\n", "APX101")
     assert found == []
+
+
+def test_except_clause_header_has_its_own_suppression_line():
+    source = """\
+        try:
+            pass
+        except eval(a):  # apex: ignore[APX101]
+            pass
+        except eval(b):
+            x = 1  # apex: ignore[APX101]
+        """
+    found, _ = findings(source, "APX101")
+    assert found == [("APX101", 5)]

@@ -157,7 +157,9 @@ class Analyzer:
         else:
             skip = _LEAF_FIELDS if self._skip_operators else _LEAF_FIELDS - _OPERATOR_FIELDS
             fields = tuple(f for f in reversed(cls._fields) if f not in skip)
-        kind = 2 if cls in (ast.Import, ast.ImportFrom) else 1 if issubclass(cls, ast.stmt) else 0
+        # An `except X:` clause is a statement for suppressions: its own header line.
+        kind = 2 if cls in (ast.Import, ast.ImportFrom) else \
+            1 if issubclass(cls, ast.stmt) or cls is ast.ExceptHandler else 0
         shape = (fields, kind)
         self._shapes[cls] = shape
         return shape

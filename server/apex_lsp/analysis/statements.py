@@ -4,7 +4,8 @@ from __future__ import annotations
 import ast
 
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try,
-             ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match)
+             ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match,
+             ast.ExceptHandler)  # the engine treats `except X:` clauses as statements
 if hasattr(ast, "TryStar"):
     _COMPOUND += (ast.TryStar,)
 
