@@ -181,6 +181,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"apex check: {remarkable} path(s) excluded by exclude settings or "
                   f".gitignore; --verbose lists them", file=sys.stderr)
 
+    if report.files == 0 and not report.errors:
+        print("apex check: warning: no Python files found (--verbose lists what was excluded)",
+              file=sys.stderr)
+
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as out:
