@@ -47,6 +47,8 @@ class RunRequest:
     #: False runs without the in-process guard: tests use it to show that the OS
     #: boundary stops each attack on its own, as it must when the guard is bypassed.
     guard: bool = True
+    #: `apex run --reload`: the harness patches changed workspace modules (reload_watch.py)
+    reload: bool = False
 
 
 @dataclass
@@ -249,11 +251,19 @@ def execute(request: RunRequest) -> RunReport:
         if isolated:
             popen.update(preexec_fn=plan.preexec, start_new_session=True)
         started = time.monotonic()
+        on_event = events
+        if request.reload:
+            from . import reload_watch
+            refused = reload_watch.refusal(loaded.settings.policy)
+            if refused:
+                print(f"apex run: --reload refused: {refused}", file=log)
+            else:
+                on_event = reload_watch.tap(events, audit_path, mode)
         with _SignalForwarder(isolated) as forwarder:
             try:
                 handle = spawn(request.argv, module=request.module, env=request.env,
                                cwd=cwd, python=request.python, guard=guard,
-                               listener=listener, on_event=events,
+                               listener=listener, on_event=on_event,
                                wrap=(lambda cmd, _dir: plan.wrap + cmd) if isolated else None,
                                **popen)
             except (HarnessError, OSError) as exc:
@@ -263,6 +273,9 @@ def execute(request: RunRequest) -> RunReport:
                 return report
             forwarder.attach(handle.process)
             report.command = list(handle.process.args)
+            if on_event is not events:
+                reload_watch.start(handle, reload_watch.roots_for(request.argv, request.module,
+                                                                  cwd), log)
             _supervise(handle, report, limits, plan, isolated, started, log)
         report.guard = {"counts": dict(events.counts), "denials": events.denials}
         for denial in events.denials:

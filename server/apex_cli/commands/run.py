@@ -21,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="in isolation mode, run even when some OS layers are unavailable")
     p.add_argument("--python", metavar="PATH", help="interpreter for the program "
                    "(default: the one running apex)")
+    p.add_argument("--reload", action="store_true",
+                   help="hot reload: patch changed workspace modules into the running program "
+                        "(development convenience; gated by the policy's hot_reload)")
     p.add_argument("-m", dest="module", metavar="MODULE", help="run a module like python -m")
     p.add_argument("program", nargs=argparse.REMAINDER, metavar="script.py [args]")
     p.set_defaults(func=run)
@@ -33,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
         print("apex run: give a script or -m module", file=sys.stderr)
         return 2
     report = execute(RunRequest(argv=list(args.program), module=args.module, mode=args.mode,
-                                python=args.python, allow_partial=args.allow_partial_isolation))
+                                python=args.python, allow_partial=args.allow_partial_isolation,
+                                reload=args.reload))
     if args.report_json:
         try:
             write_report(report, args.report_json)
