@@ -230,7 +230,7 @@ class Walker:
                     is_dir = False
                 if entry.is_symlink():
                     try:
-                        target = os.stat(entry.path)
+                        os.stat(entry.path)  # follows the link: fails when broken or looping
                     except OSError as exc:
                         if is_dir or _is_python_file(entry.name):
                             self._exclude(shown, f"broken or looping symlink ({exc.strerror})")
