@@ -8,6 +8,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "adapter"))
 
 from apex_harness.recorder import Recorder  # noqa: E402
+from apex_harness.recorder import core  # noqa: E402
 from apex_harness.recorder import events as ev  # noqa: E402
 
 REPR_CALLED = []
@@ -44,6 +45,16 @@ def spin(n):
     return total
 
 
+def grow(items, extra=None):
+    """Mutates its argument; the recorded arguments are the ones it was called with."""
+    items.append(len(items))
+    return RECORDED_ARGS.append(core.recorded_arguments(REC[0], sys._getframe()))
+
+
+RECORDED_ARGS = []
+REC = []
+
+
 def decode(rec):
     import base64
     from array import array
@@ -67,7 +78,9 @@ def decode(rec):
 def main():
     out = {"python": "%d.%d" % sys.version_info[:2]}
     rec = Recorder(workspace=HERE)
+    REC.append(rec)
     rec.start()
+    grow([1, 2], extra={"k": (3, "s")})
     mutate()
     if sys.version_info >= (3, 12):
         sys.monitoring.restart_events()  # what debugpy does on breakpoint changes
@@ -80,6 +93,7 @@ def main():
     out["mutate"] = [[s[1], s[3], s[4]] for s in steps if s[2] == "mutate"]
     out["spin_lines"] = [s[3] for s in steps if s[2] == "spin" and s[1] == "line"]
     out["repr_called"] = bool(REPR_CALLED)
+    out["recorded_args"] = repr(RECORDED_ARGS)
 
     small = Recorder(workspace=HERE, budget=1 << 20, chunk_events=2000)
     small.start()

@@ -57,6 +57,7 @@ class TimeTravelSession(Session):
         self._replay_path = ""
         self.interceptors.append(_refuse_edits_in_the_past)
         self._mark_tasks: set[asyncio.Task] = set()
+        self._live_paused = False
 
     # ------------------------------------------------------------------ state
     @property
@@ -158,6 +159,8 @@ class TimeTravelSession(Session):
     # ------------------------------------------------------------------ live hooks
     def _on_debugpy_event(self, message: dict[str, Any]) -> None:
         event = message.get("event")
+        if event in ("stopped", "continued"):
+            self._live_paused = event == "stopped"
         if event in ("stopped", "continued") and self.nav is not None:
             self.nav.cursor = None
             self.nav.reset_ids()
@@ -231,6 +234,9 @@ class TimeTravelSession(Session):
             return self.history, slot, self.nav.cursor
         if self.recording is None:
             raise RequestError(f"{command}: no position yet (configurationDone first)")
+        if not self._live_paused:
+            raise RequestError(f"{command}: pause the program first (the past is viewed from "
+                               f"a stop)")
         try:
             history = await self.recording.sync()
         except RecordingUnavailable as exc:
@@ -266,7 +272,7 @@ class TimeTravelSession(Session):
         self.nav.cursor = None
         self.nav.reset_ids()
         if resume is not None:
-            await super().forward(resume)
+            await self._resume_live(resume)
             return
         self._event("stopped", {"reason": reason, "threadId": thread, "allThreadsStopped": True,
                                 "description": "back in the present (live)"})
@@ -282,6 +288,15 @@ class TimeTravelSession(Session):
             await self._back_to_present(reason)
         else:
             await self._move(target, reason)
+
+    async def _resume_live(self, request: Request) -> Any:
+        # Cleared before forwarding: debugpy's next "stopped" may beat its response.
+        self._live_paused = False
+        try:
+            return await super().forward(request)
+        except BaseException:
+            self._live_paused = True
+            raise
 
     async def stepBack_request(self, request: Request) -> None:
         history, slot, step = await self._enter_history("stepBack", _thread(request))
@@ -299,25 +314,25 @@ class TimeTravelSession(Session):
 
     async def next_request(self, request: Request) -> Any:
         if not self.in_past:
-            return await super().forward(request)
+            return await self._resume_live(request)
         target = self.history.step_over(self.nav.cursor)
         self._spawn(self._forward_move(request, target, "step"))
 
     async def stepIn_request(self, request: Request) -> Any:
         if not self.in_past:
-            return await super().forward(request)
+            return await self._resume_live(request)
         target = self.history.step_in(self.nav.cursor)
         self._spawn(self._forward_move(request, target, "step"))
 
     async def stepOut_request(self, request: Request) -> Any:
         if not self.in_past:
-            return await super().forward(request)
+            return await self._resume_live(request)
         target = self.history.step_out(self.nav.cursor)
         self._spawn(self._forward_move(request, target, "step"))
 
     async def continue_request(self, request: Request) -> Any:
         if not self.in_past:
-            return await super().forward(request)
+            return await self._resume_live(request)
         target = self.history.continue_forward(self.nav.cursor, self.breakpoints)
         if self.replay is not None:
             if target is None:
@@ -395,7 +410,9 @@ class TimeTravelSession(Session):
     async def setBreakpoints_request(self, request: Request) -> Any:
         args = request.arguments or {}
         path = (args.get("source") or {}).get("path")
-        lines = [b.get("line") for b in args.get("breakpoints") or [] if isinstance(b, dict)]
+        # logpoints never stop; conditions are not evaluated in the past (docs/time-travel.md)
+        lines = [b.get("line") for b in args.get("breakpoints") or []
+                 if isinstance(b, dict) and not b.get("logMessage")]
         if path:
             self.breakpoints[os.path.abspath(path)] = {l for l in lines if isinstance(l, int)}
         if self.replay is None:
@@ -544,6 +561,12 @@ LIVE_ONLY = {"setVariable", "setExpression", "apexUndoStateEdit", "pause", "comp
 def _refuse_edits_in_the_past(session: "TimeTravelSession", request: Request):
     if request.command not in LIVE_ONLY:
         return None
+    if request.command == "restartFrame" and not session.in_past \
+            and session.recording is not None and not _hot_reload_restarts(session):
+        # The hot-reload feature restarts frames where it can (3.12+, with the recorded
+        # arguments the recorder hands it); elsewhere the recording's own restart does.
+        from .restart import restart_frame
+        return lambda session, request: restart_frame(session, request)
     if session.replay is not None:
         if request.command == "restartFrame":
             return None  # restart.py explains
@@ -552,6 +575,14 @@ def _refuse_edits_in_the_past(session: "TimeTravelSession", request: Request):
         return _refusal(f"{request.command}: not available while viewing the past; step "
                         f"forward to the present first")
     return None
+
+
+def _hot_reload_restarts(session) -> bool:
+    try:
+        from ..features import hot_reload
+    except ImportError:
+        return False
+    return bool(getattr(hot_reload.state(session), "restart", False))
 
 
 def _refusal(message: str):

@@ -106,6 +106,7 @@ class Recorder:
             ts.stack = []  # frames are re-entered (ENTER) at their next line
         self.backend = module.__name__.rsplit(".", 1)[-1]
         self._uninstall = module.install(self)
+        _offer_arguments_to_restart(self)
 
     def stop(self) -> None:
         uninstall, self._uninstall = self._uninstall, None
@@ -161,6 +162,53 @@ class Recorder:
             "threads": [[i, s[0], s[1]] for i, s in enumerate(self.slots)],
             "stacks": {str(k): v for k, v in (stacks or {}).items()},
         }
+
+
+def recorded_arguments(rec, frame):
+    """(args, kwargs) ``frame``'s function was called with, as recorded at its call:
+    the objects themselves for immutable values, rebuilt lists/dicts/tuples from their
+    snapshots when those are complete; None when any argument cannot be rebuilt."""
+    from .values import Shallow, rebuild
+
+    ts = rec.threads.get(threading.get_ident())
+    if ts is None:
+        return None
+    for record in reversed(ts.stack):
+        if record[3] is frame.f_code:
+            break
+    else:
+        return None
+    step = record[4] if len(record) > 4 else None
+    if step is None:
+        return None
+    captured = {}
+    for chunk in rec.store.chunks():
+        flat = chunk.values
+        i = _first_at_or_after(flat, len(flat) - len(flat) % 3, step)
+        while i + 2 < len(flat) and flat[i] == step:
+            captured[flat[i + 1]] = flat[i + 2]
+            i += 3
+    code = frame.f_code
+    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    args, kwargs = [], {}
+    for index, name in enumerate(names):
+        if name not in captured:
+            return None
+        try:
+            value = rebuild(captured[name])
+        except ValueError:
+            return None
+        if index < code.co_argcount:
+            args.append(value)
+        else:
+            kwargs[name] = value
+    return tuple(args), kwargs
+
+
+def _offer_arguments_to_restart(rec) -> None:
+    restart = sys.modules.get("apex_harness.reload.restart")
+    if restart is not None and hasattr(restart, "set_argument_source"):
+        restart.set_argument_source(lambda frame: recorded_arguments(rec, frame))
 
 
 def _first_at_or_after(flat, n, step) -> int:

@@ -139,7 +139,9 @@ def install(rec):
         ts = threads_get(get_ident()) or new_thread()
         record = enter(ts, code, idx, ev.CALL)
         ev_append(ts.bits | ev.CALL | record[0] | code.co_firstlineno << 32)
-        capture_all(getframe(1), base + len(events) - 1)
+        step = base + len(events) - 1
+        record.append(step)  # [4]: where the arguments are (restartFrame)
+        capture_all(getframe(1), step)
         if len(events) >= limit:
             roll()
 

@@ -172,6 +172,7 @@ def install(rec):
             ev_append(ts.bits | ev.RESUME | record[0])
         else:
             ev_append(ts.bits | ev.CALL | record[0] | code.co_firstlineno << 32)
+            record.append(base + len(events) - 1)  # [4]: where the arguments are
         capture_all(frame, base + len(events) - 1)
         return make_local(ts, record, lp)
 

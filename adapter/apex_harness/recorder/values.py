@@ -148,6 +148,20 @@ def snap(v, depth: int = 0):
     return encode(v, depth)
 
 
+def rebuild(v):
+    """A live object equal to a captured value; ValueError when it was not captured whole."""
+    if type(v) is list:
+        raise ValueError("only a description was recorded")
+    if type(v) is not Shallow:
+        return v
+    if v.flags or v.size > len(v.items):
+        raise ValueError("the value was truncated")
+    if v.type is dict:
+        return {rebuild(k): rebuild(x) for k, x in v.items}
+    items = [rebuild(x) for x in v.items]
+    return items if v.type is list else tuple(items)
+
+
 def render(v, depth: int = 0):
     """A Shallow (or raw value, or node) as a node."""
     if type(v) is list:
