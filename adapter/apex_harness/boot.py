@@ -59,11 +59,11 @@ def start(settings: dict) -> None:
 
     # Until the program's first line this thread is the harness's: the guard (installed
     # first, so it is in place before any adapter can ask about it) ignores it.
-    pause.mark_harness_thread()
+    pause._BOOT_THREADS.add(pause.threading.get_ident())
     try:
         _start_parts(settings, token)
     finally:
-        pause.unmark_harness_thread()
+        pause._BOOT_THREADS.clear()
     if "APEX_HARNESS_RLIMITS" in settings:
         # Last: limits such as RLIMIT_NOFILE must not stop the harness itself starting.
         import json

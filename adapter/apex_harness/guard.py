@@ -176,10 +176,14 @@ def install(policy_dict: dict, source: str = "", audit_log=None):
     log = AuditLog(log_path, mode=policy.mode) if log_path else None
     decide = policy.decide
     harness_threads = pause._HARNESS_THREADS
+    boot_threads = pause._BOOT_THREADS
     busy = threading.local()
     guard_code = set()
     get_ident = threading.get_ident
     protected_modules = ("apex_harness", "apex_policy")
+
+    def _exempt(ident):
+        return ident in harness_threads or ident in boot_threads
 
     def record(capability, decision, event, target):
         entry = {"capability": capability, "decision": decision, "event": event,
@@ -207,7 +211,7 @@ def install(policy_dict: dict, source: str = "", audit_log=None):
         entry = watched.get(event)
         if entry is None:
             if event in _INTROSPECTION and anything_denied:
-                if getattr(busy, "on", False) or get_ident() in harness_threads:
+                if getattr(busy, "on", False) or _exempt(get_ident()):
                     return
                 raise refuse("guard_integrity", event, None,
                              " (walking the heap could reach the guard)")
@@ -228,7 +232,7 @@ def install(policy_dict: dict, source: str = "", audit_log=None):
                     raise refuse("guard_integrity", event, "guard frame",
                                  " (reading the guard's frame)")
             return
-        if getattr(busy, "on", False) or get_ident() in harness_threads:
+        if getattr(busy, "on", False) or _exempt(get_ident()):
             return
         busy.on = True
         try:

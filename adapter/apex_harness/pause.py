@@ -16,6 +16,9 @@ import sys
 import threading
 
 _HARNESS_THREADS = set()
+#: The main thread while the harness boots: the guard ignores it, but it is a program
+#: thread for pausing (it parks at the program's first line).
+_BOOT_THREADS = set()
 _LOCK = threading.Lock()
 
 

@@ -189,11 +189,11 @@ def attach(pid: int, timeout: float = 10.0, on_event=None) -> HarnessClient:
         else:
             gdb = find_working_gdb(executable)
             result = {"route": "retry"}
-            for _ in range(5):
+            for attempt in range(10):       # stopped inside malloc: let it run a bit
                 result = _run_gdb(gdb, pid, code)
                 if result["route"] != "retry":
                     break
-                time.sleep(0.02)
+                time.sleep(0.02 * (attempt + 1))
             if result["route"] in ("error", "retry"):
                 raise AttachError(f"could not inject into process {pid}: "
                                   f"{result.get('message') or result.get('reason')}")

@@ -17,10 +17,17 @@ import os
 
 import gdb  # noqa: provided by gdb
 
-MALLOC_FAMILY = ("malloc", "free", "calloc", "realloc", "_int_malloc", "_int_free",
-                 "malloc_consolidate", "__libc_malloc", "__libc_free", "__libc_calloc",
-                 "__libc_realloc", "tcache", "sysmalloc", "_int_realloc", "PyMem_",
-                 "PyObject_Malloc", "PyObject_Free", "_PyObject_Malloc", "_PyObject_Free")
+#: glibc's allocator: gdb calls the target's malloc to place the string we pass, which
+#: deadlocks if the stopped thread holds malloc's lock. (CPython's own pymalloc is
+#: protected by the GIL, not a lock gdb's malloc call would need.)
+MALLOC_NAMES = ("malloc", "free", "calloc", "realloc", "cfree", "memalign", "valloc")
+MALLOC_INTERNALS = ("_int_malloc", "_int_free", "_int_realloc", "_int_memalign", "tcache_",
+                    "sysmalloc", "arena_get", "malloc_consolidate", "_mid_memalign")
+
+
+def _is_malloc(name):
+    base = name.replace("__GI___libc_", "").replace("__libc_", "")
+    return base in MALLOC_NAMES or name.startswith(MALLOC_INTERNALS)
 
 
 def _int(expr):
@@ -32,7 +39,7 @@ def _in_malloc():
     depth = 0
     while frame is not None and depth < 12:
         name = frame.name() or ""
-        if name.startswith(MALLOC_FAMILY):
+        if _is_malloc(name):
             return name
         frame = frame.older()
         depth += 1

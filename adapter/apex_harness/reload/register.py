@@ -139,13 +139,14 @@ class Registry:
             self._hook = _Finder(self)
             sys.meta_path.insert(0, self._hook)
 
-    def imported(self, module, path: str, stamp, source) -> None:
+    def imported(self, module, path: str, stamp, source, code=None) -> None:
         with self.lock:
             tracked = self.files.get(path)
             if tracked is None:
                 tracked = self.files[path] = Tracked(path, stamp, source)
             else:
-                tracked.stamp, tracked.source, tracked.code = stamp, source, None
+                tracked.stamp, tracked.source = stamp, source
+            tracked.code = code
             if module.__name__ not in tracked.names:
                 tracked.names.append(module.__name__)
         for fn in list(self.after_import):
@@ -166,8 +167,15 @@ class _LoaderProxy:
     def exec_module(self, module) -> None:
         stamp = stamp_of(self._path)
         source = read_source(self._path)
+        code = None
+        get_code = getattr(self._loader, "get_code", None)
+        if get_code is not None:
+            try:   # from the .pyc when fresh: the next reload needs no baseline compile
+                code = get_code(module.__name__)
+            except Exception:
+                code = None
         self._loader.exec_module(module)
-        self._registry.imported(module, self._path, stamp, source)
+        self._registry.imported(module, self._path, stamp, source, code)
 
     def __getattr__(self, name):
         return getattr(self._loader, name)
