@@ -116,3 +116,15 @@ async def raw_request(client, method: str, params) -> object:
                        "params": params}).encode()
     client._server.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
     return await asyncio.wrap_future(future)
+
+
+async def publish_where(client, uri: str, predicate, after: int = 0) -> list:
+    """Wait for a publish for ``uri`` after index ``after`` whose diagnostics satisfy
+    ``predicate``; other publishes (e.g. from the background workspace index finishing)
+    may come first."""
+    def found():
+        for params in client.published[after:]:
+            if params.uri == uri and predicate(list(params.diagnostics)):
+                return params
+        return None
+    return list((await until(client, found)).diagnostics)
