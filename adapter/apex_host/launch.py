@@ -56,6 +56,13 @@ class TargetHandle:
         self.pid = process.pid
         self._listener = listener
 
+    def monitor(self, on_sample: Callable[[dict], Any], interval: float = 1.0):
+        """Start reporting the target tree's memory, CPU, threads, open files and children
+        (``resources`` events for the editor). Reporting only: limits are the sandbox's."""
+        from .monitor import ResourceMonitor
+
+        return ResourceMonitor(self.pid, interval, on_sample).start()
+
     def wait(self, timeout: float | None = None) -> int:
         return self.process.wait(timeout)
 

@@ -58,3 +58,17 @@ def test_resource_monitor_reports_a_growing_tree(tmp_path, kill_after):
     assert sample["children"] == 1 and sample["processes"] == 2
     assert sample["threads"] >= 2 and sample["openFiles"] >= 3
     assert peaks["rssBytes"] >= sample["rssBytes"]
+
+
+def test_launched_target_reports_resources(tmp_path):
+    script = tmp_path / "hold.py"
+    script.write_text(HOLD)
+    samples = []
+    with spawn([str(script)], stdin=subprocess.PIPE) as handle:
+        monitor = handle.monitor(samples.append, interval=0.05)
+        deadline = time.monotonic() + 10
+        while not samples and time.monotonic() < deadline:
+            time.sleep(0.02)
+        monitor.stop()
+    assert samples and samples[0]["pid"] == handle.pid
+    assert samples[0]["threads"] >= 3          # the program + the harness's I/O and writer
