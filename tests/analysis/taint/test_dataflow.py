@@ -124,11 +124,19 @@ CONSTRUCTS = {
             redirect(request.GET["next"])  # expect: APX805
     """,
     "a database session is not an HTTP client": """
-        import sys, requests
+        import requests
         from app import db
-        db.session.get(User, sys.argv[1])
+        from flask import request
+        db.session.get(User, request.args["id"])
         session = requests.Session()
-        session.get(sys.argv[1])  # expect: APX807
+        session.get(request.args["url"])  # expect: APX807
+    """,
+    "local input is the user's own: it matters only where it can run code": """
+        import os, sys, pickle
+        open(sys.argv[1])
+        os.remove(os.environ["TMP_FILE"])
+        os.system(sys.argv[1])  # expect: APX801
+        pickle.loads(sys.stdin.buffer.read())  # expect: APX808
     """,
     "module-level constants are not tainted": """
         import os
@@ -206,21 +214,21 @@ FUNCTIONS = {
             a(sys.argv[1], 3)  # expect: APX801
     """,
     "functions without sources are analysed when a flow reaches them": """
-        import sys
-        def save(path):
-            handle = open(path, "w")
+        import subprocess, sys
+        def deploy(target):
+            subprocess.call(["deploy-" + target])
         def main():
-            save(sys.argv[1])  # expect: APX806
+            deploy(sys.argv[1])  # expect: APX801
     """,
     "callers of a source-returning function are analysed": """
-        import sys
+        import subprocess, sys
         def get():
             return sys.argv[1]
         def use():
             name = get()
-            open(name)  # expect: APX806
+            subprocess.call([name])  # expect: APX801
         def other():
-            open("fixed")
+            subprocess.call(["fixed"])
     """,
     "aliased source imports still mark a function for analysis": """
         from flask import request as rq
@@ -228,7 +236,7 @@ FUNCTIONS = {
         def view():
             open(rq.args["p"])  # expect: APX806
         def other():
-            open(env["P"])  # expect: APX806
+            eval(env["P"])  # expect: APX800
     """,
     "argument order and unrelated parameters": """
         import os, sys

@@ -24,62 +24,68 @@ SINKS = {
         subprocess.run("ls", shell=True)
     """,
     "sql": """
+        from flask import request
         import sys, sqlite3, pandas
         conn = sqlite3.connect(":memory:")
-        conn.executescript(sys.argv[1])  # expect: APX802
-        conn.executemany("INSERT INTO t VALUES (%s)" % sys.argv[1], [])  # expect: APX802
-        pandas.read_sql("SELECT * FROM " + sys.argv[1], conn)  # expect: APX802
-        conn.execute("SELECT ?", (sys.argv[1],))
+        conn.executescript(request.args["a"])  # expect: APX802
+        conn.executemany("INSERT INTO t VALUES (%s)" % request.args["a"], [])  # expect: APX802
+        pandas.read_sql("SELECT * FROM " + request.args["a"], conn)  # expect: APX802
+        conn.execute("SELECT ?", (request.args["a"],))
     """,
     "template": """
+        from flask import request
         import sys
         from django.template import Template
         from mako.template import Template as Mako
-        Template(sys.argv[1])  # expect: APX803
-        Mako(text=sys.argv[1])  # expect: APX803
+        Template(request.args["a"])  # expect: APX803
+        Mako(text=request.args["a"])  # expect: APX803
         Template("{{ x }}")
     """,
     "xss (non-Flask)": """
+        from flask import request
         import sys
         from markupsafe import Markup
         from starlette.responses import HTMLResponse
         from aiohttp import web
-        Markup(sys.argv[1])  # expect: APX804
-        HTMLResponse(content=sys.argv[1])  # expect: APX804
-        web.Response(text=sys.argv[1], content_type="text/html")  # expect: APX804
-        web.Response(text=sys.argv[1])
+        Markup(request.args["a"])  # expect: APX804
+        HTMLResponse(content=request.args["a"])  # expect: APX804
+        web.Response(text=request.args["a"], content_type="text/html")  # expect: APX804
+        web.Response(text=request.args["a"])
     """,
     "redirect": """
+        from flask import request
         import sys
         from starlette.responses import RedirectResponse
         from django.http import HttpResponseRedirect
-        RedirectResponse(sys.argv[1])  # expect: APX805
-        HttpResponseRedirect(redirect_to=sys.argv[1])  # expect: APX805
+        RedirectResponse(request.args["a"])  # expect: APX805
+        HttpResponseRedirect(redirect_to=request.args["a"])  # expect: APX805
         RedirectResponse("/")
     """,
     "path": """
+        from flask import request
         import sys, os, shutil, codecs
-        codecs.open(sys.argv[1])  # expect: APX806
-        shutil.copy("a", sys.argv[1])  # expect: APX806
-        os.rename(sys.argv[1], "b")  # expect: APX806
-        shutil.rmtree(os.path.join("/tmp", sys.argv[1]))  # expect: APX806
+        codecs.open(request.args["a"])  # expect: APX806
+        shutil.copy("a", request.args["a"])  # expect: APX806
+        os.rename(request.args["a"], "b")  # expect: APX806
+        shutil.rmtree(os.path.join("/tmp", request.args["a"]))  # expect: APX806
         open("/etc/hosts")
     """,
     "ssrf": """
+        from flask import request
         import sys, requests, httpx, urllib.request, http.client
-        requests.request("GET", sys.argv[1])  # expect: APX807
-        httpx.post(url=sys.argv[1])  # expect: APX807
-        urllib.request.Request(sys.argv[1])  # expect: APX807
-        http.client.HTTPSConnection(sys.argv[1])  # expect: APX807
+        requests.request("GET", request.args["a"])  # expect: APX807
+        httpx.post(url=request.args["a"])  # expect: APX807
+        urllib.request.Request(request.args["a"])  # expect: APX807
+        http.client.HTTPSConnection(request.args["a"])  # expect: APX807
         session = requests.Session()
-        session.get(sys.argv[1])  # expect: APX807
+        session.get(request.args["a"])  # expect: APX807
         settings = {}
-        settings.get(sys.argv[1])
-        requests.get("https://example.com", params={"q": sys.argv[1]})
+        settings.get(request.args["a"])
+        requests.get("https://example.com", params={"q": request.args["a"]})
     """,
     "deserialization": """
         import sys, pickle, marshal, jsonpickle, yaml, shelve
-        pickle.load(open(sys.argv[1], "rb"))  # expect: APX806
+        pickle.load(open(sys.argv[1], "rb"))
         pickle.loads(sys.stdin.buffer.read())  # expect: APX808
         marshal.loads(sys.stdin.buffer.read())  # expect: APX808
         jsonpickle.decode(input())  # expect: APX808
@@ -87,14 +93,15 @@ SINKS = {
         yaml.safe_load(input())
     """,
     "ldap and xpath": """
+        from flask import request
         import sys
         from lxml import etree
         from ldap3 import Connection
         conn = Connection("ldap://x")
-        conn.search("dc=x", "(cn=" + sys.argv[1] + ")")  # expect: APX809
-        etree.ETXPath("//" + sys.argv[1])  # expect: APX810
+        conn.search("dc=x", "(cn=" + request.args["a"] + ")")  # expect: APX809
+        etree.ETXPath("//" + request.args["a"])  # expect: APX810
         doc = etree.parse("x.xml")
-        doc.xpath("//a[@id=$v]", v=sys.argv[1])
+        doc.xpath("//a[@id=$v]", v=request.args["a"])
     """,
     "secrets": """
         import os, logging, keyring
@@ -122,26 +129,29 @@ SANITIZERS = {
         os.system("sleep " + str(sys.argv[1]))  # expect: APX801
     """,
     "html escaping": """
+        from flask import request
         import html, sys
         from markupsafe import Markup, escape
         from django.http import HttpResponse
-        HttpResponse(html.escape(sys.argv[1]))
-        Markup(escape(sys.argv[1]))
-        HttpResponse(sys.argv[1].strip())  # expect: APX804
+        HttpResponse(html.escape(request.args["a"]))
+        Markup(escape(request.args["a"]))
+        HttpResponse(request.args["a"].strip())  # expect: APX804
     """,
     "parameterised queries": """
+        from flask import request
         import sys, sqlite3
         db = sqlite3.connect(":memory:")
-        db.execute("SELECT * FROM t WHERE a = ?", (sys.argv[1],))
-        db.execute(sql="SELECT * FROM t WHERE a = :a", parameters={"a": sys.argv[1]})
-        db.execute(f"SELECT * FROM t WHERE a = '{sys.argv[1]}'")  # expect: APX802
+        db.execute("SELECT * FROM t WHERE a = ?", (request.args["a"],))
+        db.execute(sql="SELECT * FROM t WHERE a = :a", parameters={"a": request.args["a"]})
+        db.execute(f"SELECT * FROM t WHERE a = '{request.args.get('a')}'")  # expect: APX802
     """,
     "basename and secure_filename": """
+        from flask import request
         import os, sys
         from werkzeug.utils import secure_filename
-        open(os.path.join("/srv", os.path.basename(sys.argv[1])))
-        open(os.path.join("/srv", secure_filename(sys.argv[1])))
-        open(os.path.join("/srv", os.path.dirname(sys.argv[1])))  # expect: APX806
+        open(os.path.join("/srv", os.path.basename(request.args["a"])))
+        open(os.path.join("/srv", secure_filename(request.args["a"])))
+        open(os.path.join("/srv", os.path.dirname(request.args["a"])))  # expect: APX806
     """,
     "allow-list membership": """
         import os, sys
@@ -160,10 +170,11 @@ SANITIZERS = {
             os.system(sys.argv[1])  # expect: APX801
     """,
     "urlparse netloc allow-list": """
+        from flask import request
         import sys, requests
         from urllib.parse import urlparse, urlsplit
         ALLOWED = {"api.example.com"}
-        url = sys.argv[1]
+        url = request.args["a"]
         parts = urlsplit(url)
         if parts.hostname in ALLOWED:
             requests.get(url)

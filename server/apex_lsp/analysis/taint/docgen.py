@@ -31,8 +31,8 @@ the data entered, every hop, and the sink.
 
 ## Rules
 
-| Rule | Sink kind | Severity | CWE |
-|---|---|---|---|
+| Rule | Sink kind | Sources it reports | Severity | CWE |
+|---|---|---|---|---|
 {rules}
 
 A taint rule is more severe than the pattern rule for the same weakness. When
@@ -88,6 +88,13 @@ Attribute reads and calls (anything derived from them is tainted too:
 
 A name starting with `.` is a method on any receiver whose name matches the
 hint in parentheses.
+
+**Families.** *Remote* input (a web request) is reported at every sink kind.
+*Local* input (the command line, the environment, standard input, `input()`)
+belongs to the user who runs the program: a tool that opens the file named on
+its command line is doing its job, so local input is reported only where it can
+run code (code execution, command execution, deserialization), the same cut as
+CodeQL's default "remote" threat model. *Secrets* matter only to APX811.
 
 ### Web handlers
 
@@ -200,7 +207,8 @@ def _name(name: str, receiver: str | None) -> str:
 
 def render() -> str:
     rules = "\n".join(_row(f"[{k.rule_id}](rules/{k.rule_id}.md)", f"{k.name}: {k.title}",
-                           _severity(k.rule_id), _cwe(k.rule_id)) for k in KINDS.values())
+                           ", ".join(sorted(k.accepts)), _severity(k.rule_id), _cwe(k.rule_id))
+                      for k in KINDS.values())
     sources = [_row(_name(n, s.receiver), s.label, ", ".join(s.families))
                for n, s in sorted({**tables.SOURCE_ATTRIBUTES, **tables.SOURCE_CALLS}.items())]
     sinks = []

@@ -131,7 +131,7 @@ class FunctionFlow:
                                     _NOTHING)}
             label = self.handler.tainted.get(arg.arg)
             if label is not None:
-                taint[("s", label, ("untrusted",))] = (
+                taint[("s", label, ("remote",))] = (
                     (step(arg, f"source: {label}"),), _NOTHING)
             if _SECRET_PARAM.search(arg.arg) and arg.arg not in self.handler.requests:
                 taint[("s", f"secret parameter `{arg.arg}`", ("secret",))] = (
@@ -545,7 +545,7 @@ class FunctionFlow:
         base = node.value
         if base.__class__ is ast.Name and base.id in self.handler.requests and \
                 node.attr in tables.REQUEST_ATTRIBUTES:
-            return self.source(f"request.{node.attr}", ("untrusted",), node)
+            return self.source(f"request.{node.attr}", ("remote",), node)
         key = dotted(node)
         if key is not None:
             found = self.env.get(key)
@@ -593,7 +593,7 @@ class FunctionFlow:
                 return found
         elif method is not None and func.value.__class__ is ast.Name and \
                 func.value.id in self.handler.requests and method in tables.REQUEST_METHODS:
-            return self.source(f"request.{method}()", ("untrusted",), node)
+            return self.source(f"request.{method}()", ("remote",), node)
         everything = receiver
         for taint in positional:
             everything = union(everything, taint)
@@ -670,7 +670,7 @@ class FunctionFlow:
                 return self.source(source.label, source.families, node)
         if method is not None and func.value.__class__ is ast.Name and \
                 func.value.id in self.handler.requests and method in tables.REQUEST_METHODS:
-            return self.source(f"request.{method}()", ("untrusted",), node)
+            return self.source(f"request.{method}()", ("remote",), node)
         sink = spec.sinks.get(qual) if known else None
         sink_name = qual
         if sink is None and by_method:
@@ -769,12 +769,12 @@ class FunctionFlow:
         self.record_verdict(hit, picked, any_atom)
 
     def sink_flows(self, hit: SinkHit, taint: dict, arg) -> None:
-        family = KINDS[hit.kind].family
+        accepts = KINDS[hit.kind].accepts
         here = (hit.span + (f"sink: {hit.name}",))
         for origin, (steps, cleared) in taint.items():
             if hit.kind in cleared:
                 continue
-            if origin[0] == "s" and family not in origin[2]:
+            if origin[0] == "s" and accepts.isdisjoint(origin[2]):
                 continue
             self.flows.append(Flow(origin, ("sink", hit), steps + (here,), cleared))
 

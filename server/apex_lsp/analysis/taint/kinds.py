@@ -9,23 +9,33 @@ class SinkKind:
     name: str
     rule_id: str
     title: str
-    #: Which source family the kind cares about: "untrusted" input or "secret" values.
-    family: str = "untrusted"
+    #: Which source families the kind cares about: "remote" input (a web request),
+    #: "local" input (command line, environment, stdin) or "secret" values.
+    accepts: frozenset = frozenset({"remote"})
 
+    @property
+    def family(self) -> str:
+        return "secret" if "secret" in self.accepts else "untrusted"
+
+
+#: Local input (command line, environment, stdin) is the user's own: it matters where it
+#: can run code, not where a program opens the files it is told to (CodeQL's default
+#: "remote" threat model makes the same cut).
+LOCAL_TOO = frozenset({"remote", "local"})
 
 KINDS: dict[str, SinkKind] = {k.name: k for k in (
-    SinkKind("code", "APX800", "code execution"),
-    SinkKind("command", "APX801", "command execution"),
+    SinkKind("code", "APX800", "code execution", accepts=LOCAL_TOO),
+    SinkKind("command", "APX801", "command execution", accepts=LOCAL_TOO),
     SinkKind("sql", "APX802", "SQL query"),
     SinkKind("template", "APX803", "template compiled from a string"),
     SinkKind("xss", "APX804", "HTTP response body / markup"),
     SinkKind("redirect", "APX805", "redirect target"),
     SinkKind("path", "APX806", "file system path"),
     SinkKind("ssrf", "APX807", "outbound request URL"),
-    SinkKind("deserialization", "APX808", "deserializer input"),
+    SinkKind("deserialization", "APX808", "deserializer input", accepts=LOCAL_TOO),
     SinkKind("ldap", "APX809", "LDAP filter"),
     SinkKind("xpath", "APX810", "XPath expression"),
-    SinkKind("log", "APX811", "log or console output", family="secret"),
+    SinkKind("log", "APX811", "log or console output", accepts=frozenset({"secret"})),
 )}
 
 ALL_KINDS: frozenset[str] = frozenset(KINDS)

@@ -167,7 +167,7 @@ class Linker:
             if kind in cleared:
                 return
             if origin[0] == "s":
-                if KINDS[kind].family not in origin[2]:
+                if KINDS[kind].accepts.isdisjoint(origin[2]):
                     return
                 fkey = (span, kind)
                 current = findings.get(fkey)

@@ -14,8 +14,9 @@ from typing import NamedTuple
 
 class Source(NamedTuple):
     label: str
-    #: "untrusted" input from outside, or a "secret" value (both may apply).
-    families: tuple[str, ...] = ("untrusted",)
+    #: "remote" input (a web request), "local" input (command line, environment,
+    #: stdin: the user's own), or a "secret" value; more than one may apply.
+    families: tuple[str, ...] = ("remote",)
     receiver: str | None = None
 
 
@@ -35,16 +36,17 @@ class Sanitizer(NamedTuple):
     kinds: tuple[str, ...] = ()
 
 
-UNTRUSTED = ("untrusted",)
+REMOTE = ("remote",)
+LOCAL = ("local",)
 SECRET = ("secret",)
 
 # -- sources ---------------------------------------------------------------
 #: Attribute reads (and anything derived from them: ``request.args.get("q")``).
 SOURCE_ATTRIBUTES: dict[str, Source] = {
-    "sys.argv": Source("command-line arguments (sys.argv)"),
-    "sys.stdin": Source("standard input (sys.stdin)"),
-    "os.environ": Source("environment variable (os.environ)"),
-    "os.environb": Source("environment variable (os.environb)"),
+    "sys.argv": Source("command-line arguments (sys.argv)", LOCAL),
+    "sys.stdin": Source("standard input (sys.stdin)", LOCAL),
+    "os.environ": Source("environment variable (os.environ)", LOCAL),
+    "os.environb": Source("environment variable (os.environb)", LOCAL),
     **{f"{framework}.request.{attr}": Source(f"{framework.title()} request.{attr}")
        for framework in ("flask", "quart")
        for attr in ("args", "form", "values", "json", "data", "cookies", "headers", "files",
@@ -54,15 +56,15 @@ SOURCE_ATTRIBUTES: dict[str, Source] = {
 
 #: Calls whose result is a source.
 SOURCE_CALLS: dict[str, Source] = {
-    "input": Source("user input (input())"),
-    "builtins.input": Source("user input (input())"),
-    "raw_input": Source("user input (raw_input())"),
-    "os.getenv": Source("environment variable (os.getenv)"),
-    "os.getenvb": Source("environment variable (os.getenvb)"),
+    "input": Source("user input (input())", LOCAL),
+    "builtins.input": Source("user input (input())", LOCAL),
+    "raw_input": Source("user input (raw_input())", LOCAL),
+    "os.getenv": Source("environment variable (os.getenv)", LOCAL),
+    "os.getenvb": Source("environment variable (os.getenvb)", LOCAL),
     "getpass.getpass": Source("password prompt (getpass.getpass)", SECRET),
     "keyring.get_password": Source("stored credential (keyring.get_password)", SECRET),
-    ".parse_args": Source("command-line arguments (argparse)", receiver=r"pars"),
-    ".parse_known_args": Source("command-line arguments (argparse)", receiver=r"pars"),
+    ".parse_args": Source("command-line arguments (argparse)", LOCAL, receiver=r"pars"),
+    ".parse_known_args": Source("command-line arguments (argparse)", LOCAL, receiver=r"pars"),
 }
 
 #: Attributes of a web framework's request object (a handler parameter named
