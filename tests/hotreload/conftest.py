@@ -103,6 +103,9 @@ def make_target(tmp_path):
         target = Target(python, str(tmp_path))
         targets.append(target)
         target.request("reload.enable", {"roots": [str(tmp_path)]})
+        # The driver imports app before reading stdin: after this answer, edits are
+        # edits of a running program (not of a file it has yet to import).
+        assert target.ask("0") == "= 0"
         return target
 
     yield make
