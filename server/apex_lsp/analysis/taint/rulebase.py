@@ -35,3 +35,5 @@ class TaintRule(Rule):
         # the pass itself, and dispatching every `.get()` call to a no-op would cost time.
         cls.calls = frozenset(n for n in names if not n.startswith("."))
         cls.method_sinks = frozenset(n[1:] for n in names if n.startswith("."))
+        if not cls.calls:  # a kind with method sinks only (LDAP) still declares them
+            cls.methods = cls.method_sinks
