@@ -67,10 +67,12 @@ class RunReport:
     wall_seconds: float = 0.0
     command: list[str] = field(default_factory=list)
     limits: dict[str, Any] = field(default_factory=dict)
+    sandbox: str | None = None        # "bubblewrap" | "unshare" | None
 
     def as_json(self) -> dict:
         return {"version": REPORT_VERSION, "mode": self.mode, "policySource": self.policy_source,
-                "isolation": {"level": self.isolation, "layers": self.layers},
+                "isolation": {"level": self.isolation, "layers": self.layers,
+                              "sandbox": self.sandbox},
                 "exitStatus": self.exit_status, "signal": self.signal, "reason": self.reason,
                 "violations": self.violations, "peaks": self.peaks, "cgroup": self.cgroup,
                 "guard": self.guard, "wallSeconds": round(self.wall_seconds, 3),
@@ -230,6 +232,7 @@ def execute(request: RunRequest) -> RunReport:
             plan = sandbox.plan(runtime, cwd=cwd, socket_dir=listener.directory,
                                 stage_root=stage_root, read_paths=tuple(program))
             report.isolation, report.layers = plan.level, dict(plan.layers)
+            report.sandbox = plan.via if plan.wrap else None
         else:
             report.layers = {"guard": "ok (tripwire)"}
         guard_text = "runtime guard on (a tripwire, not a boundary)" if request.guard \

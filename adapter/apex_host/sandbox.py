@@ -61,6 +61,7 @@ class SandboxPlan:
     cgroup: cgroups.RunCgroup | None = None
     write_dirs: list[str] = field(default_factory=list)
     network: bool = False
+    via: str = "bubblewrap"
 
     @property
     def missing(self) -> list[str]:
@@ -74,7 +75,10 @@ class SandboxPlan:
         return "full" if not self.missing else "partial: " + ", ".join(self.missing)
 
     def preexec(self) -> None:
-        """In the child before exec: join the cgroup, then fix the rlimits."""
+        """In the child before exec: die with apex, join the cgroup, fix the rlimits."""
+        from .stage import die_with_parent
+
+        die_with_parent()
         if self.cgroup is not None:
             self.cgroup.join()
         apply_rlimits(self.rlimits)
@@ -146,7 +150,11 @@ def plan(runtime: dict, *, cwd: str, socket_dir: str, stage_root: str,
 
     bwrap = find_bwrap()
     if bwrap is None:
-        result.layers["namespaces"] = "bubblewrap is not installed: apt-get install bubblewrap"
+        if os.geteuid() == 0 and shutil.which("unshare") and shutil.which("setpriv"):
+            return _plan_unshare(result, runtime, limits, cwd=cwd, socket_dir=socket_dir,
+                                 stage_root=stage_root, read_paths=read_paths)
+        result.layers["namespaces"] = ("bubblewrap is not installed (apt-get install "
+                                       "bubblewrap), and the unshare fallback needs root")
         result.layers["network"] = "no network namespace without bubblewrap"
         result.layers["write-dirs"] = "no read-only view without bubblewrap"
         return result
@@ -188,4 +196,38 @@ def plan(runtime: dict, *, cwd: str, socket_dir: str, stage_root: str,
                        sys.executable, "-I", "-S", stage_script, spec] + args
     else:
         result.wrap = args
+    return result
+
+
+def _stage_prefix(unshare: str, stage_root: str, disk: int, staged) -> list[str]:
+    spec = json.dumps({"stage": stage_root, "size": disk, "dirs": staged})
+    stage_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stage.py")
+    return [unshare, "--mount", "--propagation", "private", "--",
+            sys.executable, "-I", "-S", stage_script, spec]
+
+
+def _plan_unshare(result: SandboxPlan, runtime: dict, limits: dict, *, cwd: str,
+                  socket_dir: str, stage_root: str, read_paths) -> SandboxPlan:
+    """No bubblewrap, but root: util-linux unshare + our own init (unshare_init.py)."""
+    unshare = shutil.which("unshare")
+    disk = int(limits.get("disk") or 256 * 1024 ** 2)
+    result.write_dirs = write_dirs_for(runtime)
+    staged = []
+    for index, real in enumerate(result.write_dirs):
+        os.makedirs(real, exist_ok=True)
+        staged.append((real, os.path.join(stage_root, str(index))))
+    visible = _visible_under_tmp((cwd, runtime.get("root") or cwd, *read_paths)) + \
+        [os.path.realpath(socket_dir)]
+    spec = json.dumps({"visible": visible, "rw": [os.path.realpath(socket_dir)],
+                       "writable": staged, "tmp_size": disk, "cwd": cwd,
+                       "setpriv": os.path.realpath(shutil.which("setpriv"))})
+    init = os.path.join(os.path.dirname(os.path.abspath(__file__)), "unshare_init.py")
+    inner = [unshare, "--pid", "--fork", "--kill-child", "--mount-proc", "--ipc", "--uts",
+             "--propagation", "private"]
+    if not result.network:
+        inner.append("--net")
+    inner += ["--", sys.executable, "-I", "-S", init, spec]
+    result.wrap = (_stage_prefix(unshare, stage_root, disk, staged) if staged else []) + inner
+    result.layers.update({"namespaces": "ok", "network": "ok", "write-dirs": "ok"})
+    result.via = "unshare"
     return result

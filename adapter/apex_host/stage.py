@@ -74,7 +74,7 @@ def main(argv: list[str]) -> int:
         os.makedirs(stage, exist_ok=True)
         if os.path.isdir(real):
             shutil.copytree(real, stage, symlinks=True, dirs_exist_ok=True)
-    child = subprocess.Popen(command)
+    child = subprocess.Popen(command, preexec_fn=die_with_parent)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, frame: child.send_signal(signum))
     code = child.wait()

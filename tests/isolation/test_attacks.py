@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import socket
+import shutil
 import sys
 import time
 
@@ -367,3 +368,38 @@ def test_sigterm_to_apex_reaches_the_program(project):
         finally:
             if apex.poll() is None:
                 apex.kill()
+
+
+@pytest.mark.skipif(not all(shutil.which(t) for t in ("unshare", "setpriv")),
+                    reason="util-linux unshare/setpriv missing")
+def test_unshare_fallback_without_bubblewrap(project, tmp_path, monkeypatch):
+    """No bwrap on PATH, but root + unshare: the same boundary from our own init."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    for tool in ("unshare", "setpriv"):
+        (bindir / tool).symlink_to(shutil.which(tool))
+    monkeypatch.setenv("PATH", str(bindir))
+    program = """
+        import os, socket
+        for path in ("/etc/apex-unshare", os.path.join(os.getcwd(), "pyproject.toml")):
+            try:
+                open(path, "a").write("x")
+                print("wrote", path)
+            except OSError as e:
+                print("blocked", e.errno)
+        try:
+            socket.create_connection(("127.0.0.1", 9), timeout=1)
+        except OSError as e:
+            print("network", e.errno)
+        open(".apex/tmp/kept.txt", "w").write("ok")
+        print("pid", os.getpid())
+        print("caps", open("/proc/self/status").read().split("CapEff:")[1].split()[0])
+    """
+    report, out, err = run_unguarded(project, program)
+    assert report.isolation == "full" and report.sandbox == "unshare", (report.layers, err)
+    assert "wrote" not in out and out.count("blocked 30") == 2, out + err
+    assert "network 101" in out or "network 111" in out
+    assert "caps 0000000000000000" in out
+    assert int(out.split("pid ")[1].split()[0]) < 10           # its own PID namespace
+    assert (project / ".apex" / "tmp" / "kept.txt").read_text() == "ok"
+    assert not os.path.exists("/etc/apex-unshare")
