@@ -85,12 +85,12 @@ class ApexLanguageServer(LanguageServer):
         from .workspace_scan import workspace_roots
         generation = self.projects.generation
         try:
-            await self.pool.run(self.projects.index, workspace_roots(self),
-                                self.projects.config.scan.max_files)
+            changed = await self.pool.run(self.projects.index, workspace_roots(self),
+                                          self.projects.config.scan.max_files)
         except Exception:
             log.exception("indexing the workspace for cross-file taint failed")
             return
-        if generation == self.projects.generation:
+        if changed and generation == self.projects.generation:
             for uri, doc in list(self.workspace.text_documents.items()):
                 if self.is_python(doc):
                     self.scheduler.request(uri)

@@ -199,14 +199,16 @@ class Projects:
                 taint.update_files([path])
 
     def index(self, roots: list[str], max_files: int) -> int:
-        """Put every workspace file's taint facts in the index (for cross-file findings)."""
+        """Put every workspace file's taint facts in the index (for cross-file findings);
+        returns how many files' facts changed."""
         with self._lock:
             taint, lock = self.taint, self.taint_lock
         paths = [t.path for t in self.discover(roots).targets][:max_files]
+        changed = 0
         for path in paths:  # one file at a time, so open documents can interleave
             with lock:
-                taint.update_files([path])
-        return len(paths)
+                changed += len(taint.update_files([path]))
+        return changed
 
     def discover(self, roots: list[str]):
         with self._lock:
