@@ -34,8 +34,9 @@ class LiveRecording:
             raise RecordingUnavailable(f"the recorder in the program did not answer "
                                        f"{command}: {exc}") from None
 
-    async def sync(self) -> History:
-        """Pull every step recorded since the last sync into the history."""
+    async def sync(self, wanted=lambda: True) -> History:
+        """Pull every step recorded since the last sync into the history (while
+        ``wanted()``: a prefetch stops once the program runs on)."""
         async with self._lock:
             history = self.history
             while True:
@@ -43,7 +44,8 @@ class LiveRecording:
                     "start": history.end, "maxEvents": PAGE_EVENTS,
                     "codesKnown": len(history.codes)})
                 await asyncio.to_thread(history.add_page, page)
-                if page["end"] >= page["latest"] or page["end"] == page["start"]:
+                if page["end"] >= page["latest"] or page["end"] == page["start"] \
+                        or not wanted():
                     return history
 
     def close(self) -> None:

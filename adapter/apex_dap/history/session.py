@@ -79,6 +79,12 @@ class TimeTravelSession(Session):
             self._mark_tasks.add(self._spawn(self._mark(kind, json.dumps(body or {})[:200])))
         super()._event(event, body)
 
+    async def _prefetch(self) -> None:
+        try:
+            await self.recording.sync(lambda: self._live_paused)
+        except (RecordingUnavailable, ValueError) as exc:
+            log.info("prefetching history failed: %s", exc)
+
     async def _mark(self, kind: str, text: str, thread: int | None = None) -> None:
         try:
             status = await self.recording.request("recorder.status", timeout=5)
@@ -161,6 +167,10 @@ class TimeTravelSession(Session):
         event = message.get("event")
         if event in ("stopped", "continued"):
             self._live_paused = event == "stopped"
+        if event == "stopped" and self.recording is not None:
+            # Pull the new history while the user looks at the stop, so that the first
+            # stepBack does not wait for it.
+            self._spawn(self._prefetch())
         if event in ("stopped", "continued") and self.nav is not None:
             self.nav.cursor = None
             self.nav.reset_ids()
