@@ -135,13 +135,12 @@ class ApexLanguageServer(LanguageServer):
 
     # -- re-evaluation ----------------------------------------------------------
     def apply_config(self, config: ServerConfig) -> None:
-        self.projects.reset(config)
-        self.reevaluate()
+        self.reevaluate(config)
 
-    def reevaluate(self) -> None:
+    def reevaluate(self, config: ServerConfig | None = None) -> None:
         """Settings or policy changed: analyse every open document again."""
         from .policy_files import refresh_policy_documents
-        self.projects.reset()
+        self.projects.reset(config)
         for uri, doc in list(self.workspace.text_documents.items()):
             if self.is_python(doc):
                 self.scheduler.request(uri)
