@@ -65,7 +65,8 @@ class AnalysisPool:
         if self._large is None:
             # spawn: the server is multi-threaded, so fork is unsafe.
             self._large = ProcessPoolExecutor(max_workers=1,
-                                              mp_context=multiprocessing.get_context("spawn"))
+                                              mp_context=multiprocessing.get_context("spawn"),
+                                              initializer=worker.watch_parent)
         try:
             return await asyncio.get_running_loop().run_in_executor(self._large, func, *args)
         except BrokenProcessPool:

@@ -6,6 +6,10 @@ Each worker keeps one :class:`Projects` per settings generation it is sent.
 """
 from __future__ import annotations
 
+import os
+import threading
+import time
+
 from apex_lsp.analysis import FileResult
 
 from .config import ServerConfig
@@ -22,3 +26,15 @@ def analyze(text: str, path: str, config: ServerConfig, generation: int) -> File
         projects.reset(config)
         _state.update(projects=projects, generation=generation)
     return projects.for_path(path).analyze(text, path)
+
+
+def watch_parent() -> None:
+    """Pool initializer: exit when the server process is gone (never outlive it)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(2.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="apex-worker-parent-watch", daemon=True).start()
