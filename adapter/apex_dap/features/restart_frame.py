@@ -1,10 +1,11 @@
 """``restartFrame``: run a paused frame's function again, from its first line.
 
 Gated by ``restart_frame`` and audited. The frame is unwound to its caller and its
-function called again with the same arguments (captured at call by the harness's
-restart wrapper; a recorder may supply recorded ones through
-``apex_harness.reload.restart.set_argument_source``), so after ``apexHotReload`` the
-new code runs. How, and what is and is not unwound: ``apex_harness/reload/restart.py``
+function called again with the same argument objects (held by the harness's restart
+trampoline since the call), so after ``apexHotReload`` the new code runs. A frame this
+cannot restart (entered before the trampoline existed, a generator...) falls back, in a
+``record: true`` session, to the time-travel restart, which re-enters the frame with
+the recorded arguments (``apex_dap/history/restart.py``). How, and what is and is not unwound: ``apex_harness/reload/restart.py``
 and docs/hot-reload.md.
 
 The arming runs on the frame's own suspended thread (through debugpy's evaluate, like
@@ -46,6 +47,9 @@ async def restart_frame(session, request) -> dict[str, Any]:
         raise RequestError("cannot restart the frame: unexpected answer from the program") \
             from None
     if not reply.get("ok"):
+        if getattr(session, "recording", None) is not None:
+            from ..history.restart import restart_frame as restart_from_recording
+            return await restart_from_recording(session, request)
         if session.audit is not None:
             session.audit.record("restart_frame", outcome="refused", target=frame_id,
                                  session=session.program_name, reason=reply.get("error"))

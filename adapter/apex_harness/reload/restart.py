@@ -8,15 +8,15 @@ can call again:
 * When restart support is enabled (the adapter does it at configurationDone when the
   policy allows ``restart_frame``), every plain function and method of a workspace
   module gets a **trampoline** as its ``__code__``: same parameters, same function
-  object (identity, defaults, ``__dict__`` kept), whose body is
-  ``return _enter(impl, args, kwargs)``. ``impl`` is a second function object running
-  the original code; hot reload patches ``impl``. Modules imported later are
+  object (identity, defaults, ``__dict__`` kept), whose body calls ``impl`` (a second
+  function object running the original code, which hot reload patches) in a loop that
+  calls it again when its frame is restarted; its own parameters hold the arguments. Modules imported later are
   instrumented when imported (an import hook wraps the loader of workspace files).
 * ``arm(frame)`` (run on the paused thread through the debugger) makes that frame
   raise the private ``RestartFrame`` exception at its very next instruction (a
   ``sys.monitoring`` INSTRUCTION event on its code, so nothing more of the old code
-  runs). ``_enter`` catches it for exactly that frame and calls ``impl`` again with
-  the same argument objects: the new code runs from its first line.
+  runs). The trampoline catches it for exactly that frame and calls ``impl`` again
+  with the same argument objects: the new code runs from its first line.
 
 What is unwound: the frame and everything it called that is still on the stack
 (``finally`` blocks and ``with`` exits run as the exception passes). What is not:
@@ -40,7 +40,7 @@ TOOL_IDS = (4, 3, 5)
 
 
 class RestartFrame(BaseException):
-    """Raised inside the frame being restarted; never escapes ``_enter`` for it."""
+    """Raised inside the frame being restarted; never escapes the trampoline of that frame."""
 
     def __init__(self, target) -> None:
         super().__init__("apex: restarting %s" % getattr(target, "f_code", None))
@@ -55,36 +55,39 @@ def supported() -> bool:
     return hasattr(sys, "monitoring")
 
 
-def _enter(impl, args, kwargs):
-    while True:
-        try:
-            return impl(*args, **kwargs)
-        except RestartFrame as exc:
-            tb = exc.__traceback__
-            frame = tb.tb_next.tb_frame if tb is not None and tb.tb_next is not None else None
-            if frame is None or frame is not exc.target:
-                raise
-            exc.target = None
-            override = _STATE.take_override(impl)
-            del exc, tb, frame
-            if override is not None:
-                args, kwargs = override
-            _STATE.restarts += 1
+def _again(exc) -> bool:
+    """In a trampoline's ``except RestartFrame``: is this restart for the frame the
+    trampoline called (then call again), or for one further out (then re-raise)?"""
+    tb = exc.__traceback__
+    frame = tb.tb_next.tb_frame if tb is not None and tb.tb_next is not None else None
+    if frame is None or frame is not exc.target:
+        return False
+    exc.target = None
+    _STATE.restarts += 1
+    return True
 
 
+# The trampoline: same parameters and free variables as the function, calls the
+# original code (``impl``) and calls it again when its frame is restarted. The quoted
+# names are placeholders replaced by the objects in the code's constants.
 _TRAMPOLINE = '''
 def _outer():
     {cells}
     def {name}({params}):
         if 0:
             ({free})
-        return "__apex_enter__"("__apex_impl__", ({positional}){varargs}, {{{keywords}}})
+        while True:
+            try:
+                return "__apex_impl__"({call})
+            except "__apex_restart__" as exc:
+                if not "__apex_again__"(exc):
+                    raise
     return {name}
 '''
 
 
 def _trampoline_code(code: types.CodeType) -> types.CodeType:
-    """A code object with ``code``'s parameters and free variables calling ``_enter``."""
+    """A code object with ``code``'s parameters and free variables calling ``impl``."""
     names = code.co_varnames
     posonly = list(names[:code.co_posonlyargcount])
     positional = list(names[code.co_posonlyargcount:code.co_argcount])
@@ -104,17 +107,17 @@ def _trampoline_code(code: types.CodeType) -> types.CodeType:
     params += keyword_only
     if varkw:
         params.append("**" + varkw)
-    every_positional = posonly + positional
-    keywords = ", ".join("%r: %s" % (k, k) for k in keyword_only)
+    call = list(posonly) + positional
+    if varargs:
+        call.append("*" + varargs)
+    call += ["%s=%s" % (k, k) for k in keyword_only]
     if varkw:
-        keywords = (keywords + ", " if keywords else "") + "**" + varkw
+        call.append("**" + varkw)
     source = _TRAMPOLINE.format(
         cells="; ".join("%s = None" % f for f in code.co_freevars) or "pass",
         name=code.co_name if code.co_name.isidentifier() else "_f",
         params=", ".join(params), free=", ".join(code.co_freevars) + ("," if code.co_freevars else ""),
-        positional=", ".join(every_positional) + ("," if every_positional else ""),
-        varargs=" + tuple(%s)" % varargs if varargs else "",
-        keywords=keywords)
+        call=", ".join(call))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         module = compile(source, "<apex restart>", "exec")
@@ -132,25 +135,13 @@ class _State:
         self.lock = threading.Lock()
         self.impls = {}          # id(function) -> (function, impl)
         self.armed = {}          # id(code) -> frame
-        self.overrides = {}      # id(impl) -> (args, kwargs)
         self.tool = None
         self.enabled = False
         self.restarts = 0
         self.registry = None
-        #: ``fn(frame) -> (args, kwargs) | None``: where recorded arguments come from
-        #: when time travel has them (the recorder sets it); captured ones otherwise.
-        self.argument_source = None
-
-    def take_override(self, impl):
-        return self.overrides.pop(id(impl), None)
 
 
 _STATE = _State()
-
-
-def set_argument_source(fn) -> None:
-    """Let the recorder supply the arguments a restarted frame is called with."""
-    _STATE.argument_source = fn
 
 
 def impl_of(function):
@@ -174,7 +165,9 @@ def install(function, path=None) -> bool:
     impl.__qualname__ = function.__qualname__
     impl.__module__ = function.__module__
     trampoline = _trampoline_code(code)
-    consts = tuple(_enter if c == "__apex_enter__" else impl if c == "__apex_impl__" else c
+    placeholders = {"__apex_impl__": impl, "__apex_restart__": RestartFrame,
+                    "__apex_again__": _again}
+    consts = tuple(placeholders.get(c, c) if isinstance(c, str) else c
                    for c in trampoline.co_consts)
     trampoline = trampoline.replace(co_consts=consts)
     with _STATE.lock:
@@ -258,8 +251,10 @@ def arm(frame) -> dict:
                           "denies restart_frame, or the program runs Python < 3.12)")
     code = frame.f_code
     back = frame.f_back
-    if back is None or back.f_code is not _enter.__code__:
-        if codetools.is_generator(code):
+    if back is None or not _is_trampoline(back.f_code):
+        if _is_trampoline(code):
+            why = "that frame is Apex's restart wrapper; restart the frame it called"
+        elif codetools.is_generator(code):
             why = "it is a generator or coroutine frame (its state lives in the generator)"
         elif code.co_name == "<module>":
             why = "it runs module-level code, which has no caller to return to"
@@ -270,18 +265,9 @@ def arm(frame) -> dict:
             why = ("it was entered before restart support wrapped %s (functions are wrapped "
                    "when their module is imported)" % code.co_name)
         raise Unsupported("cannot restart %s: %s" % (code.co_name, why))
-    impl = back.f_locals.get("impl")
-    if impl is not None and _STATE.argument_source is not None:
-        try:
-            recorded = _STATE.argument_source(frame)
-        except Exception:
-            recorded = None
-        if recorded is not None:
-            _STATE.overrides[id(impl)] = recorded
     _STATE.armed[id(code)] = frame
     sys.monitoring.set_local_events(_STATE.tool, code, sys.monitoring.events.INSTRUCTION)
-    return {"restarting": code.co_name, "line": (impl.__code__.co_firstlineno
-                                                  if impl is not None else None)}
+    return {"restarting": code.co_name, "line": code.co_firstlineno}
 
 
 def arm_dap_frame(frame_id) -> str:
