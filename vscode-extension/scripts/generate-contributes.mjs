@@ -5,7 +5,8 @@
 //     (`python -m apex_dap.docs --configuration-attributes`);
 //   * a command, menu, view or setting marked "x-requires": R is contributed only when
 //     the adapter in this tree serves the custom request R (no dead commands).
-// `--check` exits 1 when package.json is out of date (tests/vscode runs it).
+// It also writes the settings and commands tables of docs/editors/vscode.md.
+// `--check` exits 1 when either is out of date (tests/vscode runs it).
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -73,21 +74,51 @@ export function contributes(facts) {
   };
 }
 
+const BEGIN = "<!-- BEGIN GENERATED: vscode-extension/scripts/generate-contributes.mjs -->";
+const END = "<!-- END GENERATED: vscode-extension/scripts/generate-contributes.mjs -->";
+
+function cell(text) {
+  return String(text).replace(/\|/g, "\\|").replace(/\n+/g, " ");
+}
+
+export function docTables(contrib) {
+  const rows = ["### Settings", "", "| setting | type | default | scope | description |", "|---|---|---|---|---|"];
+  for (const [key, prop] of Object.entries(contrib.configuration.properties)) {
+    const type = Array.isArray(prop.type) ? prop.type.join(" \\| ") : prop.type;
+    const type2 = prop.enum ? prop.enum.map((v) => `\`${JSON.stringify(v)}\``).join(" \\| ") : type;
+    rows.push(`| \`${key}\` | ${type2} | \`${JSON.stringify(prop.default)}\` | ${prop.scope} | ${cell(prop.markdownDescription ?? prop.description ?? "")} |`);
+  }
+  rows.push("", "### Commands", "", "| command | title |", "|---|---|");
+  for (const c of contrib.commands) rows.push(`| \`${c.command}\` | ${c.category}: ${c.title} |`);
+  return [BEGIN, "", ...rows, "", END].join("\n");
+}
+
+function renderDoc(text, contrib) {
+  const start = text.indexOf(BEGIN), end = text.indexOf(END);
+  if (start < 0 || end < 0) throw new Error(`docs/editors/vscode.md lacks the ${BEGIN} markers`);
+  return text.slice(0, start) + docTables(contrib) + text.slice(end + END.length);
+}
+
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   const pkgPath = join(root, "package.json");
   const pkg = JSON.parse(readFileSync(pkgPath, "utf-8"));
   const wanted = contributes(probe());
   const current = JSON.stringify(pkg.contributes);
+  const docPath = join(repo, "docs", "editors", "vscode.md");
+  const doc = readFileSync(docPath, "utf-8");
+  const wantedDoc = renderDoc(doc, wanted);
   if (process.argv.includes("--check")) {
-    if (current !== JSON.stringify(wanted)) {
-      console.error("package.json contributes is out of date: run `npm run generate` in vscode-extension/");
+    if (current !== JSON.stringify(wanted) || doc !== wantedDoc) {
+      console.error("package.json contributes or docs/editors/vscode.md is out of date: " +
+                    "run `npm run generate` in vscode-extension/");
       process.exit(1);
     }
-    console.log("package.json contributes is up to date");
+    console.log("package.json contributes and docs/editors/vscode.md are up to date");
   } else {
     pkg.contributes = wanted;
     writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + "\n");
+    writeFileSync(docPath, wantedDoc);
     console.log(`wrote contributes: ${Object.keys(wanted.configuration.properties).length} settings, ` +
                 `${wanted.commands.length} commands`);
   }
