@@ -19,7 +19,11 @@ from .conftest import edit, write
 WORK = '''
 def compute(n):
     total = n + 100  # @inside
-    return total
+    return total + helper(n)
+
+
+def helper(n):
+    return 0  # @helper
 '''
 
 MAIN = '''
@@ -108,6 +112,28 @@ def test_restart_frame_runs_new_code_with_original_arguments(make_client, python
     _continue_to_end(client, tid, work)
     # The restarted call ran the new code with its original argument (0).
     assert _results(client) == ["RESULT 0 200", "RESULT 1 201", "RESULT 2 202"]
+
+
+@pytest.mark.parametrize("python", INTERPRETERS[1:])
+def test_restart_frame_below_the_top(make_client, python, tmp_path):
+    """Paused in helper (called by compute): restarting compute unwinds helper too."""
+    program, work = _program(tmp_path)
+    client = make_client()
+    start_launch(client, program, python=python, source=work, breakpoints=["helper"],
+                 cwd=str(tmp_path))
+    tid = client.stopped(reason="breakpoint")["threadId"]
+    helper, compute = client.frames(tid)[:2]
+    assert (helper["name"], compute["name"]) == ("helper", "compute")
+    edit(work, "n + 100", "n + 300")
+    client.request("apexHotReload", {})
+    client.request("setBreakpoints", {"source": {"path": work}, "breakpoints": []})
+    mark = client.mark()
+    client.request("restartFrame", {"frameId": compute["id"]})
+    top = client.top_frame(client.stopped(after=mark)["threadId"])
+    assert top["name"] == "compute" and top["line"] == find_marker(work, "inside")
+    client.request("continue", {"threadId": tid})
+    client.wait_event("terminated")
+    assert _results(client) == ["RESULT 0 300", "RESULT 1 301", "RESULT 2 302"]
 
 
 @pytest.mark.parametrize("python", INTERPRETERS[:1])

@@ -236,16 +236,21 @@ def enable(reloader) -> dict:
 
 def _on_instruction(code, offset):
     frame = sys._getframe(1)
-    target = _STATE.armed.get(id(code))
-    if target is None or frame is not target:
+    entry = _STATE.armed.get(id(code))
+    if entry is None or frame is not entry[0]:
         return None
     del _STATE.armed[id(code)]
     sys.monitoring.set_local_events(_STATE.tool, code, 0)
-    raise RestartFrame(frame)
+    raise RestartFrame(entry[1])
 
 
-def arm(frame) -> dict:
-    """Make ``frame`` restart at its next instruction (call on its suspended thread)."""
+def arm(frame, top=None) -> dict:
+    """Make ``frame`` restart (call on its suspended thread).
+
+    ``top`` is the innermost frame of that thread (default: ``frame`` itself): the
+    exception is raised at its next instruction and unwinds every frame up to
+    ``frame``'s trampoline, which calls again.
+    """
     if not _STATE.enabled:
         raise Unsupported("frame restart is not enabled in this program (the policy "
                           "denies restart_frame, or the program runs Python < 3.12)")
@@ -265,8 +270,15 @@ def arm(frame) -> dict:
             why = ("it was entered before restart support wrapped %s (functions are wrapped "
                    "when their module is imported)" % code.co_name)
         raise Unsupported("cannot restart %s: %s" % (code.co_name, why))
-    _STATE.armed[id(code)] = frame
-    sys.monitoring.set_local_events(_STATE.tool, code, sys.monitoring.events.INSTRUCTION)
+    top = top if top is not None else frame
+    walk = top
+    while walk is not None and walk is not frame:
+        walk = walk.f_back
+    if walk is None:
+        raise Unsupported("cannot restart %s: it is not on the paused thread's stack"
+                          % code.co_name)
+    _STATE.armed[id(top.f_code)] = (top, frame)
+    sys.monitoring.set_local_events(_STATE.tool, top.f_code, sys.monitoring.events.INSTRUCTION)
     return {"restarting": code.co_name, "line": code.co_firstlineno}
 
 
@@ -276,10 +288,26 @@ def arm_dap_frame(frame_id) -> str:
     import json
     try:
         frame = _find_pydevd_frame(frame_id)
-        return json.dumps({"ok": True, **arm(frame)})
+        return json.dumps({"ok": True, **arm(frame, _paused_frame(frame))})
     except Exception as exc:
         return json.dumps({"ok": False, "error": str(exc) if isinstance(exc, Unsupported)
                            else "%s: %s" % (type(exc).__name__, exc)})
+
+
+_DEBUGGER_PARTS = ("pydevd", "debugpy", os.sep + "apex_harness" + os.sep)
+
+
+def _paused_frame(target):
+    """The user frame the debugger paused this thread in (we run inside its callback,
+    on the same thread): the first frame below ours that is neither the debugger's nor
+    the evaluated expression's, on the way to ``target``."""
+    walk = sys._getframe(1)
+    while walk is not None and walk is not target:
+        filename = walk.f_code.co_filename
+        if not filename.startswith("<") and not any(p in filename for p in _DEBUGGER_PARTS):
+            return walk
+        walk = walk.f_back
+    return target
 
 
 def _find_pydevd_frame(frame_id):
