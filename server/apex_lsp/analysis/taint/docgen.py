@@ -107,7 +107,9 @@ Methods: {request_methods}. Request classes recognised in annotations:
 
 Values read from the environment or a request under a key matching
 `{secret}` (case-insensitive), `getpass.getpass()`, `keyring.get_password()`,
-and parameters whose names end in password/secret/token/api_key/credential.
+and parameters whose names end in password/secret/api_key/credential or
+access/auth/api/bearer/refresh token. A helper that masks a secret before it is
+logged is not recognised unless it is declared a sanitizer.
 
 ## Sinks
 

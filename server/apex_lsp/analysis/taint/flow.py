@@ -27,8 +27,9 @@ EMPTY: dict = {}
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault",
                        "appendleft", "extendleft", "put", "put_nowait", "write", "writelines"})
-_SECRET_PARAM = re.compile(r"(password|passwd|secret|token|api_?key|private_?key|credentials?)$",
-                           re.IGNORECASE)
+#: Parameter names that hold a secret. A bare `token` is left out: in a tokenizer it is not.
+_SECRET_PARAM = re.compile(r"(password|passwd|secret|(access|auth|api|bearer|refresh)_?token|"
+                           r"api_?key|private_?key|credentials?)$", re.IGNORECASE)
 
 
 def union(a: dict, b: dict) -> dict:
