@@ -21,10 +21,15 @@ import os
 import time
 import work
 
+
+def suffix():
+    return ""
+
+
 ticks = 0
 while not os.path.exists("stop"):
     ticks += 1
-    print("TICK", ticks, work.value(), flush=True)
+    print("TICK", ticks, work.value() + suffix(), flush=True)
     time.sleep(0.05)
 '''
 
@@ -115,6 +120,9 @@ def test_reload_watcher_patches_running_program(target_python, run, tmp_path):
     r.wait_for(lambda line: (_tick(line) or (0, ""))[1] == "new")
     edit(tmp_path / "work.py", 'return "broken" +', 'return "fixed"')
     r.wait_for(lambda line: (_tick(line) or (0, ""))[1] == "fixed")
+    # The script itself (__main__): its function is patched, its loop keeps running.
+    edit(tmp_path / "ticker.py", 'return ""', 'return "-main"')
+    r.wait_for(lambda line: (_tick(line) or (0, ""))[1] == "fixed-main")
     assert r.stop() == 0
     assert sum("nothing applied" in line for line in r.seen) == 1
     records = (tmp_path / ".apex" / "audit.jsonl")
