@@ -80,6 +80,9 @@ class Session:
         self._after = []
         self._writer = threading.Thread(target=self._write_loop, name="apex-harness-writer",
                                         daemon=True)
+        # Started now, not when serving starts: events the program emits at once (and the
+        # exit flush) must find it running.
+        self._writer.start()
 
     def emit(self, event: str, body=None) -> bool:
         if self.closed.is_set():
@@ -119,7 +122,6 @@ class Session:
 
     def serve(self) -> None:
         """Answer requests until the peer goes away, then resume the program."""
-        self._writer.start()
         try:
             while not self.closed.is_set():
                 try:

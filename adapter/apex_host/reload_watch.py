@@ -8,7 +8,8 @@ reload the harness announces is written to the audit log with its diff summary.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 #: Seconds between mtime polls in the program.
 POLL_INTERVAL = 0.5

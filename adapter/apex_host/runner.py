@@ -330,6 +330,10 @@ def _supervise(handle, report: RunReport, limits: dict, plan, isolated: bool,
                 process.wait()
                 break
     finally:
+        if process.poll() is not None:
+            # The program is gone: read what it sent last (guard events) up to EOF
+            # before closing, or a shutdown could discard it.
+            handle.client.closed.wait(2.0)
         handle.client.close()
     report.wall_seconds = time.monotonic() - started
     report.peaks = dict(monitor.peaks)

@@ -247,3 +247,15 @@ def test_program_modules_do_not_shadow_the_harness(target_python, tmp_path):
         h.client.close()
         out, _ = h.process.communicate(b"\n", timeout=20)
     assert out.decode().strip() == "True"
+
+
+def test_events_emitted_just_before_exit_arrive(target_python, tmp_path):
+    script = tmp_path / "emit.py"
+    script.write_text("import apex_harness\nfor i in range(3):\n"
+                      "    apex_harness.emit('last.words', {'i': i})\n")
+    for _ in range(3):
+        got = []
+        with spawn([str(script)], python=target_python, on_event=got.append) as h:
+            assert h.wait(20) == 0
+            assert h.client.closed.wait(10)
+        assert [e["body"]["i"] for e in got if e["event"] == "last.words"] == [0, 1, 2]

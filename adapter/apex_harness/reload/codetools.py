@@ -20,7 +20,7 @@ CO_ASYNC_GENERATOR = 0x200
 class Definition:
     """One ``def`` or ``class`` of a module version: qualname, kind, code, children."""
 
-    __slots__ = ("qualname", "name", "kind", "code", "children")
+    __slots__ = ("children", "code", "kind", "name", "qualname")
 
     def __init__(self, qualname: str, kind: str, code: types.CodeType) -> None:
         self.qualname = qualname

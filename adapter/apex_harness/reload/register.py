@@ -19,7 +19,7 @@ _EXCLUDED_PARTS = ("site-packages", "dist-packages", os.sep + ".venv" + os.sep,
 class Tracked:
     """One workspace file and the module(s) loaded from it."""
 
-    __slots__ = ("path", "names", "stamp", "source", "code", "kept")
+    __slots__ = ("code", "kept", "names", "path", "source", "stamp")
 
     def __init__(self, path: str, stamp, source) -> None:
         self.path = path

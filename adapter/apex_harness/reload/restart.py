@@ -238,7 +238,7 @@ def _on_instruction(code, offset):
     frame = sys._getframe(1)
     entry = _STATE.armed.get(id(code))
     if entry is None or frame is not entry[0]:
-        return None
+        return
     del _STATE.armed[id(code)]
     sys.monitoring.set_local_events(_STATE.tool, code, 0)
     raise RestartFrame(entry[1])
@@ -311,8 +311,8 @@ def _paused_frame(target):
 
 
 def _find_pydevd_frame(frame_id):
-    from _pydevd_bundle._debug_adapter.pydevd_base_schema import BaseSchema
     import pydevd
+    from _pydevd_bundle._debug_adapter.pydevd_base_schema import BaseSchema
     frame_id = BaseSchema._translate_id_from_dap(frame_id)
     manager = pydevd.get_global_debugger().suspended_frames_manager
     for thread_id, tracker in list(manager._thread_id_to_tracker.items()):
