@@ -59,7 +59,7 @@ def child(runs: int) -> dict:
         f.write(source)
     sys.path.insert(0, workspace)
     reloader = Reloader([workspace])
-    import bigmodule  # noqa: F401
+    import bigmodule
 
     def edit(version: int) -> str:
         text = source.replace("    return x + 1", "    return x + %d" % (version + 3))

@@ -47,7 +47,7 @@ class Run:
             cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             start_new_session=True, env=env)
         self.cwd = cwd
-        self.lines: "queue.Queue[str]" = queue.Queue()
+        self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         for stream in (self.process.stdout, self.process.stderr):
             threading.Thread(target=self._pump, args=(stream,), daemon=True).start()

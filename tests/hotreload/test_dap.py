@@ -6,13 +6,10 @@ work.py, reload, and check what the running program prints.
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
-
 from dap.client import find_marker
-from dap.conftest import INTERPRETERS, output_text, start_launch
-from dap.conftest import dap_env, make_client  # noqa: F401  (fixtures)
+from dap.conftest import INTERPRETERS, dap_env, make_client, output_text, start_launch  # noqa: F401  (fixtures)
 
 from .conftest import edit, write
 

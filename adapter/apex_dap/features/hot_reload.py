@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import msgspec
 
@@ -27,7 +27,7 @@ from ..protocol.server import RequestError
 class HotReloadArguments(m.Args, kw_only=True):
     """Arguments of the ``apexHotReload`` request."""
 
-    paths: Annotated[Optional[list[str]], msgspec.Meta(description=(
+    paths: Annotated[list[str] | None, msgspec.Meta(description=(
         "Files to reload; default: every workspace module changed since the last reload."
     ))] = None
     rerun: Annotated[bool, msgspec.Meta(description=(
@@ -45,7 +45,7 @@ class ReloadState:
         self.roots: list[str] = []
 
 
-_STATES: "weakref.WeakKeyDictionary[Any, ReloadState]" = weakref.WeakKeyDictionary()
+_STATES: weakref.WeakKeyDictionary[Any, ReloadState] = weakref.WeakKeyDictionary()
 
 
 def state(session) -> ReloadState:
