@@ -285,6 +285,12 @@ def execute(request: RunRequest) -> RunReport:
             report.violations.append({"kind": "policy", "capability": denial.get("capability"),
                                       "event": denial.get("event"),
                                       "target": denial.get("target")})
+        if events.denials and report.exit_status not in (0, None) and report.reason is None:
+            first = events.denials[0]
+            report.reason = (f"the program exited with status {report.exit_status} after "
+                             f"{len(events.denials)} policy denial(s), the first: "
+                             f"{first.get('capability')} ({first.get('event')})")
+            print(f"apex run: {report.reason}", file=log)
         return report
     finally:
         if plan is not None:

@@ -403,3 +403,10 @@ def test_unshare_fallback_without_bubblewrap(project, tmp_path, monkeypatch):
     assert int(out.split("pid ")[1].split()[0]) < 10           # its own PID namespace
     assert (project / ".apex" / "tmp" / "kept.txt").read_text() == "ok"
     assert not os.path.exists("/etc/apex-unshare")
+
+
+def test_uncaught_denial_exits_non_zero_with_the_reason(project):
+    run = apex_run(project, "import socket\nsocket.create_connection(('127.0.0.1', 9))\n")
+    assert run.returncode == 1
+    assert "PermissionError: apex runtime guard: network denied" in run.stderr
+    assert "policy denial(s), the first: network" in run.report["reason"]
