@@ -1,7 +1,8 @@
 """Language server latency: edit -> publishDiagnostics, and start-up.
 
 Drives the real `apex lsp` over stdio with pygls's client and prints, for files
-of ~500, ~2,000 and ~6,000 lines:
+of ~500, ~2,000 and ~6,000 lines, with every rule plus taint and with the
+pattern rules alone (``taint.enabled = false`` in the editor settings):
 
 * p50/p95 of the time from sending an incremental edit to receiving the
   diagnostics for that version (>= 50 edits, one at a time);
@@ -101,11 +102,11 @@ class Client:
         self.waiting[(uri, version)] = future
         return future
 
-    async def start(self, root: Path) -> None:
+    async def start(self, root: Path, options: dict | None = None) -> None:
         await self.lsp.start_io(*SERVER)
         await self.lsp.initialize_async(types.InitializeParams(
             capabilities=types.ClientCapabilities(), root_uri=root.as_uri(),
-            process_id=None))
+            process_id=None, initialization_options=options))
         self.lsp.initialized(types.InitializedParams())
 
     def open(self, uri: str, text: str) -> None:
@@ -126,14 +127,20 @@ class Client:
         await self.lsp.stop()
 
 
-async def edit_latencies(root: Path, sizes: list[int], edits: int) -> list[dict]:
+#: Editor settings per configuration: every rule, or the pattern rules alone.
+CONFIGURATIONS = {"all rules + taint": None,
+                  "pattern rules only": {"policy": {"taint": {"enabled": False}}}}
+
+
+async def edit_latencies(root: Path, sizes: list[int], edits: int,
+                         options: dict | None) -> list[dict]:
     client = Client()
-    await client.start(root)
+    await client.start(root, options)
     rows = []
     try:
         for size in sizes:
             text = make_source(size)
-            path = root / f"bench_{size}.py"
+            path = root / f"bench_{size}_{'pattern' if options else 'all'}.py"
             path.write_text(text)
             uri = path.as_uri()
             first = client.expect(uri, 1)
@@ -189,7 +196,10 @@ async def startup(root: Path, runs: int) -> dict:
 async def main_async(args) -> dict:
     with tempfile.TemporaryDirectory(prefix="apex-bench-lsp-") as tmp:
         root = Path(tmp)
-        rows = await edit_latencies(root, [500, 2000, 6000], args.edits)
+        rows = []
+        for name, options in CONFIGURATIONS.items():
+            for row in await edit_latencies(root, [500, 2000, 6000], args.edits, options):
+                rows.append({"configuration": name, **row})
         start = await startup(root, args.start_runs)
     return {"edits": args.edits, "rows": rows, "startup": start}
 
@@ -208,10 +218,11 @@ def main() -> int:
         return 0
     print(f"edit -> publishDiagnostics, {args.edits} edits per file "
           f"(floor: in-process ast.parse + one NodeVisitor walk of the same text)")
-    print(f"{'lines':>6} {'p50 ms':>8} {'p95 ms':>8} {'floor ms':>9} {'p50/floor':>10} "
-          f"{'p95/floor':>10}")
+    print(f"{'configuration':<20} {'lines':>6} {'p50 ms':>8} {'p95 ms':>8} {'floor ms':>9} "
+          f"{'p50/floor':>10} {'p95/floor':>10}")
     for row in result["rows"]:
-        print(f"{row['lines']:>6} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} "
+        print(f"{row['configuration']:<20} {row['lines']:>6} {row['p50_ms']:>8.1f} "
+              f"{row['p95_ms']:>8.1f} "
               f"{row['floor_ms']:>9.1f} {row['ratio_p50']:>9.2f}x {row['ratio_p95']:>9.2f}x")
     s = result["startup"]
     print(f"start -> first diagnostics {s['first_diagnostics_s']:.3f} s; bare interpreter + "
