@@ -216,3 +216,34 @@ def test_class_bases_change_refused(target_python, make_target, tmp_path):
     refused = {e["name"]: e["reason"] for e in report["refused"]}
     assert "its bases changed (object -> dict)" in refused["app.Shape"]
     assert t.ask("isinstance(square, dict)") == "= False"
+
+
+def test_closure_free_variables_changed_is_reported(target_python, make_target, tmp_path):
+    t = make_target(target_python, APP)
+    edit(tmp_path / "app.py", "def make_adder(n):\n    def add(x):\n        return x + n",
+         "def make_adder(n):\n    m = n * 1000\n\n    def add(x):\n        return x + m")
+    report = t.reload()
+    assert names(report, "patched") == ["app.make_adder"]
+    stale = {s["name"]: s["reason"] for s in report["stale"]}
+    assert "free variables changed" in stale["make_adder.<locals>.add"]
+    # The old closure keeps its code and cell; new closures get the new code and cells.
+    assert t.ask("(adder(1), make_adder(2)(1))") == "= (2, 2001)"
+
+
+def test_method_starting_to_use_super_is_rebuilt(target_python, make_target, tmp_path):
+    t = make_target(target_python, APP)
+    edit(tmp_path / "app.py", "    def area(self):\n        return self.size * self.size",
+         "    def area(self):\n        return (super().__class__.__name__, self.size)")
+    report = t.reload()
+    assert names(report, "patched") == ["app.Shape.area"]
+    assert t.ask("square.area()") == "= ('super', 3)"
+
+
+def test_slots_change_refused(target_python, make_target, tmp_path):
+    t = make_target(target_python, APP)
+    edit(tmp_path / "app.py", "class Shape:\n    SIDES = 0",
+         "class Shape:\n    __slots__ = ('size',)\n    SIDES = 0")
+    report = t.reload()
+    refused = {e["name"]: e["reason"] for e in report["refused"]}
+    assert "its __slots__ changed (None -> ('size',))" in refused["app.Shape"]
+    assert t.ask("hasattr(square, '__dict__')") == "= True"
