@@ -163,3 +163,10 @@ async def test_files_changed_outside_the_editor_reach_cross_file_taint(client, w
             d for d in params.diagnostics if d.related_information and any(
                 r.location.uri == tools.as_uri() for r in d.related_information)]
     assert await until(client, cross_file)
+
+
+async def test_a_file_that_cannot_be_analysed_says_why(client, workspace):
+    uri = open_doc(client, workspace / "nul.py", "x = 1\x00\n", write=False)
+    (note,) = await diagnostics_for(client, uri, version=1)
+    assert note.code == "APX-SKIPPED" and "NUL" in note.message
+    assert note.severity == types.DiagnosticSeverity.Information

@@ -114,5 +114,17 @@ def diagnostics(findings: Sequence[Finding], text: str, codec: PositionCodec, ur
     return [diagnostic(f, positions, uri, doc_path) for f in findings]
 
 
+#: The code of the note that says a file could not be (fully) analysed.
+SKIPPED = "APX-SKIPPED"
+
+
+def skipped_diagnostic(message: str) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=types.Range(start=types.Position(line=0, character=0),
+                          end=types.Position(line=0, character=0)),
+        message=f"Apex: {message}", severity=types.DiagnosticSeverity.Information,
+        code=SKIPPED, source=SOURCE)
+
+
 def cwe_url(cwe: int) -> str:
     return f"https://cwe.mitre.org/data/definitions/{cwe}.html"

@@ -182,6 +182,9 @@ class Scheduler:
                 _analyze_and_convert, server, text, path, codec, uri)
             server.reanalyse_paths(dependents)
         error = file_result.error.message if file_result.error else None
+        if error:  # say why a file shows nothing (NUL bytes, nesting too deep, ...)
+            from .convert import skipped_diagnostic
+            diagnostics = [skipped_diagnostic(error)] + list(diagnostics)
         return DocumentResult(uri, version, generation, file_result.findings, diagnostics,
                               error=error, text=text)
 
