@@ -160,6 +160,37 @@ def _run_gdb(gdb: str, pid: int, code: str) -> dict:
 
 # -- attach ---------------------------------------------------------------------------
 
+def inject_code(pid: int, code: str, *, executable: str | None = None,
+                route: str | None = None, scratch_dir: str | None = None) -> str:
+    """Run one statement of Python (``code``) inside ``pid``, the safe way.
+
+    Returns how: ``"direct"`` (ran before returning), ``"pending"`` (queued for the next
+    safe point) or ``"sys.remote_exec"``. Raises AttachError (gdb unsafe or missing,
+    ptrace refused, injection failed). For code that must come with the harness in the
+    same freeze of the program (the debug adapter's pydevd), use this instead of attach().
+    """
+    executable = executable or _target_executable(pid)
+    if route is None:
+        version = _version_tuple(interpreter_version(executable, pid))
+        route = choose_route(version, version is not None and version >= (3, 14)
+                             and _has_remote_exec(executable))
+    if route == "remote_exec":
+        directory = scratch_dir or tempfile.mkdtemp(prefix="apex-inject-")
+        _remote_exec(executable, pid, code, directory)
+        return "sys.remote_exec"
+    gdb = find_working_gdb(executable)
+    result = {"route": "retry"}
+    for attempt in range(10):       # stopped inside malloc: let it run a bit, try again
+        result = _run_gdb(gdb, pid, code)
+        if result["route"] != "retry":
+            break
+        time.sleep(0.02 * (attempt + 1))
+    if result["route"] in ("error", "retry"):
+        raise AttachError(f"could not inject into process {pid}: "
+                          f"{result.get('message') or result.get('reason')}")
+    return result["route"]
+
+
 def _target_executable(pid: int) -> str:
     try:
         return os.readlink(f"/proc/{pid}/exe")
@@ -183,21 +214,8 @@ def attach(pid: int, timeout: float = 10.0, on_event=None) -> HarnessClient:
     try:
         code = injected_code(listener.address, listener.token)
         alive = lambda: os.path.exists(f"/proc/{pid}")  # noqa: E731
-        if route == "remote_exec":
-            _remote_exec(executable, pid, code, listener.directory)
-            how = "sys.remote_exec"
-        else:
-            gdb = find_working_gdb(executable)
-            result = {"route": "retry"}
-            for attempt in range(10):       # stopped inside malloc: let it run a bit
-                result = _run_gdb(gdb, pid, code)
-                if result["route"] != "retry":
-                    break
-                time.sleep(0.02 * (attempt + 1))
-            if result["route"] in ("error", "retry"):
-                raise AttachError(f"could not inject into process {pid}: "
-                                  f"{result.get('message') or result.get('reason')}")
-            how = result["route"]
+        how = inject_code(pid, code, executable=executable, route=route,
+                          scratch_dir=listener.directory)
         try:
             client = listener.accept(timeout, on_event=on_event, alive=alive)
         except HarnessError as exc:
