@@ -110,6 +110,16 @@ EVENTS = {
     "os.unsetenv": ("environment", _first),
 }
 
+def events_by_capability() -> dict:
+    """capability -> the audit events mapped to it, in EVENTS order (docs are generated
+    from this; ``open`` counts for both file-system capabilities)."""
+    out = {}
+    for event, (capability, _) in EVENTS.items():
+        for name in ((capability,) if capability else ("filesystem_write", "filesystem_read")):
+            out.setdefault(name, []).append(event)
+    return out
+
+
 #: Events that run the interpreter's own machinery when called from a loader frame.
 _LOADER_EVENTS = frozenset(("exec", "compile", "marshal.loads", "marshal.load", "open"))
 
