@@ -178,6 +178,18 @@ class _SignalForwarder:
             signal.signal(sig, handler)
 
 
+def _scratch_tmpdir(runtime: dict, plan, base: dict[str, str] | None) -> dict[str, str]:
+    """Point TMPDIR at the first allowed write directory when the policy forbids /tmp, so
+    `tempfile` works inside an isolated run instead of tripping the guard."""
+    from apex_policy.runtime import RuntimePolicy
+
+    env = dict(os.environ if base is None else base)
+    if plan.write_dirs and RuntimePolicy.from_dict(runtime).decide(
+            "filesystem_write", "/tmp/apex-probe") != "allow":
+        env["TMPDIR"] = plan.write_dirs[0]
+    return env
+
+
 def _kill_tree(pid: int, group: bool, run_cgroup) -> None:
     if group:
         try:
@@ -251,8 +263,10 @@ def execute(request: RunRequest) -> RunReport:
                  "auditLog": False if isolated else None} if request.guard else None
         popen: dict[str, Any] = {"stdin": request.stdin, "stdout": request.stdout,
                                  "stderr": request.stderr}
+        env = request.env
         if isolated:
             popen.update(preexec_fn=plan.preexec, start_new_session=True)
+            env = _scratch_tmpdir(runtime, plan, request.env)
         started = time.monotonic()
         on_event = events
         if request.reload:
@@ -264,7 +278,7 @@ def execute(request: RunRequest) -> RunReport:
                 on_event = reload_watch.tap(events, audit_path, mode)
         with _SignalForwarder(isolated) as forwarder:
             try:
-                handle = spawn(request.argv, module=request.module, env=request.env,
+                handle = spawn(request.argv, module=request.module, env=env,
                                cwd=cwd, python=request.python, guard=guard,
                                listener=listener, on_event=on_event,
                                wrap=(lambda cmd, _dir: plan.wrap + cmd) if isolated else None,

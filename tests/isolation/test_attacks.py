@@ -410,3 +410,10 @@ def test_uncaught_denial_exits_non_zero_with_the_reason(project):
     assert run.returncode == 1
     assert "PermissionError: apex runtime guard: network denied" in run.stderr
     assert "policy denial(s), the first: network" in run.report["reason"]
+
+
+def test_tempfile_works_inside_isolation(project):
+    run = apex_run(project, "import tempfile\nwith tempfile.NamedTemporaryFile() as f:\n"
+                            "    f.write(b'x')\n    print('temp', f.name)\n")
+    assert run.returncode == 0, run.stderr
+    assert f"temp {project}/.apex/tmp/" in run.stdout
