@@ -32,6 +32,11 @@ add = mod.make_adder(10)
 assert add(1) == 11
 assert list(mod.gen()) == [1, 2]
 assert mod.every_kind.__code__.co_filename == "<apex restart>"
+assert inspect.getsource(mod.every_kind).startswith("def every_kind(a, /, b")
+assert "super().who()" in inspect.getsource(mod.Child.who)
+assert mod.decorated(2) == ("wrapped", 4)
+assert mod.decorated.__wrapped__.__code__.co_filename == "<apex restart>"  # inner wrapped too
+assert inspect.getsource(mod.decorated).startswith("@deco")
 assert mod.gen.__code__.co_filename != "<apex restart>"      # generators are not wrapped
 
 # Restart from inside the call, after editing the function: the new code runs with the
@@ -69,7 +74,20 @@ print("OK")
 '''
 
 MOD = '''
+import functools
 import sys
+
+
+def deco(fn):
+    @functools.wraps(fn)
+    def wrapper(*args):
+        return ("wrapped", fn(*args))
+    return wrapper
+
+
+@deco
+def decorated(x):
+    return x * 2
 
 hook = None
 

@@ -125,19 +125,21 @@ class ModulePatch:
             self._add(report, namespace, new, owner)
             return
         if self.restart is not None:
-            target = self.restart.impl_of(target)
+            public, target = target, self.restart.impl_of(target)
+        else:
+            public = target
         current = target.__code__
         if codetools.same_logic(current, new.code):
             if current.co_firstlineno != new.code.co_firstlineno or current != new.code:
                 self._swap(target, new.code, live, namespace, name, owner)  # moved lines
             if body_changed and old is not None:
-                self._defaults(report, target, new)
+                self._defaults(report, public, new, target)
             return
         shape_changed = codetools.signature_shape(current) != codetools.signature_shape(new.code)
         self._swap(target, new.code, live, namespace, name, owner)
         stale = recode.patch_nested(current, new.code)
         if shape_changed or body_changed:
-            self._defaults(report, target, new)
+            self._defaults(report, public, new, target)
         report.patched(self._label(new.qualname),
                        "generator: running generators keep the old code"
                        if codetools.is_generator(new.code) else None)
@@ -171,8 +173,9 @@ class ModulePatch:
         else:
             namespace[name] = value
 
-    def _defaults(self, report, function, new):
-        """Re-evaluate default values from the source; unchanged ones keep their object."""
+    def _defaults(self, report, function, new, impl=None):
+        """Re-evaluate default values from the source; unchanged ones keep their object.
+        (``impl``: the function behind a restart trampoline gets the same values.)"""
         node = self._segment_node(new)
         if node is None or isinstance(node, ast.ClassDef):
             return
@@ -192,6 +195,8 @@ class ModulePatch:
         old_kw = function.__kwdefaults__ or {}
         function.__kwdefaults__ = {k: old_kw[k] if k in old_kw and _equal(old_kw[k], v) else v
                                    for k, v in keyword.items()} or None
+        if impl is not None and impl is not function:
+            impl.__defaults__, impl.__kwdefaults__ = function.__defaults__, function.__kwdefaults__
 
     def _segment_node(self, definition):
         """Parse just the definition's lines (cheap), else find it in the whole tree."""

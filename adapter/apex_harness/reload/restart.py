@@ -160,10 +160,12 @@ def install(function, path=None) -> bool:
         return False
     if path is not None and not _same(code.co_filename, path):
         return False
-    impl = types.FunctionType(code, function.__globals__, function.__name__, None,
-                              function.__closure__)
+    impl = types.FunctionType(code, function.__globals__, function.__name__,
+                              function.__defaults__, function.__closure__)
+    impl.__kwdefaults__ = function.__kwdefaults__
     impl.__qualname__ = function.__qualname__
     impl.__module__ = function.__module__
+    impl.__doc__ = function.__doc__
     trampoline = _trampoline_code(code)
     placeholders = {"__apex_impl__": impl, "__apex_restart__": RestartFrame,
                     "__apex_again__": _again}
@@ -172,6 +174,10 @@ def install(function, path=None) -> bool:
     trampoline = trampoline.replace(co_consts=consts)
     with _STATE.lock:
         function.__code__ = trampoline
+        # inspect.getsource/getfile/signature follow __wrapped__ to the real code (a
+        # decorator's wrapper keeps the __wrapped__ functools.wraps gave it).
+        if "__wrapped__" not in function.__dict__:
+            function.__wrapped__ = impl
         _STATE.impls[id(function)] = (function, impl)
     return True
 
@@ -193,7 +199,14 @@ def instrument_module(module, path: str) -> int:
 
 def _instrument_value(value, path, module_name, depth) -> int:
     if isinstance(value, types.FunctionType):
-        return int(install(value, path))
+        count = 0
+        for _ in range(8):   # the function, then what its decorators wrap
+            inner = value.__dict__.get("__wrapped__")
+            count += int(install(value, path))
+            if not isinstance(inner, types.FunctionType):
+                break
+            value = inner
+        return count
     if isinstance(value, type) and getattr(value, "__module__", None) == module_name and depth < 4:
         count = 0
         for member in list(vars(value).values()):
