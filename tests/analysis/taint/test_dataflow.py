@@ -293,3 +293,18 @@ def test_path_lists_every_hop_in_order():
 def test_deep_nesting_reports_or_says_why(expr):
     result = analyze(f"import os, sys\nx = sys.argv[1]\nos.system({expr})\n")
     assert result.error is not None or any(f.rule == "APX801" for f in result.findings)
+
+
+def test_a_crash_in_the_taint_pass_keeps_the_other_findings(monkeypatch):
+    from apex_lsp.analysis import Analyzer, rules_by_id
+    from apex_lsp.analysis.taint import taint_pass
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(taint_pass, "ModuleAnalysis", broken)
+    rules = rules_by_id()
+    result = Analyzer([rules["APX101"], rules["APX800"]]).analyze_source(
+        "import sys\neval(sys.argv[1])\n", "x.py")
+    assert {f.rule for f in result.findings} == {"APX101", "APX000"}
+    assert any("internal error in the taint analysis" in f.message for f in result.findings)

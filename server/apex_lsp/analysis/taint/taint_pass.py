@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 
 from ..context import FileContext
+from ..model import Confidence, Finding, Severity
 from .kinds import KINDS
 from .link import Linker, local_finder, may_find, wake_source_callers
 from .module import FactsCache, ModuleAnalysis, collect_aliases
@@ -42,6 +43,16 @@ class TaintPass:
     def __call__(self, tree: ast.Module, ctx: FileContext) -> None:
         if not self.rule_ids:
             return
+        try:
+            self._run(tree, ctx)
+        except RecursionError:
+            raise  # the engine reports "too deeply nested" for the file
+        except Exception as exc:  # a taint bug must not cost the file its other findings
+            ctx.findings.append(Finding(
+                ctx.path, 1, 1, 1, 1, "APX000", Severity.INFO, Confidence.LOW, None, None,
+                f"internal error in the taint analysis: {type(exc).__name__}: {exc}"))
+
+    def _run(self, tree: ast.Module, ctx: FileContext) -> None:
         aliases = collect_aliases(tree)
         name, is_package = module_name_for(ctx.path, self._dirs)
         analysis = ModuleAnalysis(tree, ctx.source, ctx.path, aliases, self.spec, name=name,
