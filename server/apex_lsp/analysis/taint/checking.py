@@ -47,7 +47,22 @@ def taint_passes(analysis, facts_dir: str | None = None, cache: bool = False) ->
 
 
 def add_cross_file_findings(checker, report, facts_dir: str) -> int:
-    """Add workspace (cross-file) taint findings to a CheckReport; returns how many."""
+    """Add workspace (cross-file) taint findings to a CheckReport; returns how many.
+
+    A failure here is reported in ``report.errors`` and costs only these findings.
+    """
+    try:
+        return _add_cross_file_findings(checker, report, facts_dir)
+    except RecursionError:
+        message = "call chains too deep to follow"
+    except Exception as exc:
+        message = f"internal error: {type(exc).__name__}: {exc}"
+    from ..model import FileError
+    report.errors.append(FileError(facts_dir, f"cross-file taint analysis skipped: {message}"))
+    return 0
+
+
+def _add_cross_file_findings(checker, report, facts_dir: str) -> int:
     specs: dict = {}
 
     def spec_for(path: str):
