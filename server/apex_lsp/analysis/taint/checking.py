@@ -58,7 +58,7 @@ def add_cross_file_findings(checker, report, facts_dir: str) -> int:
     except Exception as exc:
         message = f"internal error: {type(exc).__name__}: {exc}"
     from ..model import FileError
-    report.errors.append(FileError(facts_dir, f"cross-file taint analysis skipped: {message}"))
+    report.errors.append(FileError("<workspace>", f"cross-file taint analysis skipped: {message}"))
     return 0
 
 
