@@ -107,3 +107,10 @@ async def test_watched_policy_file_change_reevaluates(start, workspace):
     await publish_where(client, uri, errors, after=count)
     await until(client, lambda: client.statuses[-1]["mode"] == "isolation")
     assert last_publish(client, uri).version == 1
+
+
+async def test_invalid_editor_policy_values_are_shown_once(start, workspace):
+    client = await start(options={"policy": {"mode": "turbo"}})
+    await until(client, lambda: any("apex.policy.mode" in m.message for m in client.messages))
+    (message,) = [m for m in client.messages if "apex.policy.mode" in m.message]
+    assert "turbo" in message.message and message.type == types.MessageType.Warning

@@ -49,6 +49,8 @@ class ApexLanguageServer(LanguageServer):
         self.session_mode: str | None = None
         #: uri -> (version, diagnostics) of open policy files.
         self.policy_results: dict[str, tuple] = {}
+        #: Settings warnings already shown (each is shown once per session).
+        self.warned: set[str] = set()
         #: Files the last workspace scan published diagnostics for.
         self.scan_published: set[str] = set()
 
@@ -109,6 +111,7 @@ class ApexLanguageServer(LanguageServer):
                 uri=uri, version=version, diagnostics=diagnostics))
 
     def send_status(self, force: bool = False) -> dict:
+        self.report_editor_problems()
         status = self.status()
         if force or status != self.status_sent:
             self.status_sent = status
@@ -121,6 +124,17 @@ class ApexLanguageServer(LanguageServer):
                 "policySourceDescription": state.describe_source(),
                 "modeOverride": self.projects.config.mode, "root": state.root,
                 "problems": len(state.problems), "version": __version__}
+
+    def report_editor_problems(self) -> None:
+        """Invalid ``apex.policy`` values: no file to put a diagnostic in, so say it once."""
+        state = self.project_for(os.path.join(self.root_path(), "__apex_status__.py"))
+        for problem in state.problems:
+            if problem.path.endswith(".toml"):
+                continue  # shown as a diagnostic in the policy file
+            message = f"Apex: {problem.path}: apex.policy.{problem.key}: {problem.message}"
+            if message not in self.warned:
+                self.warned.add(message)
+                self.warn(message + "; that value is not used")
 
     def root_path(self) -> str:
         try:
