@@ -68,3 +68,13 @@ def test_columns_count_characters_not_bytes():
     (finding,) = result.findings
     assert source[finding.column - 1:].startswith("eval(")
     assert source[finding.end_column - 2] == ")"
+
+
+def test_relative_imports_resolve_with_one_dot_per_level():
+    import ast
+
+    from apex_lsp.analysis.context import FileContext
+    ctx = FileContext("t.py", "")
+    for stmt in ast.parse("from . import a\nfrom .. import b\nfrom .m import c\n").body:
+        ctx.bind_import(stmt)
+    assert ctx.aliases == {"a": ".a", "b": "..b", "c": ".m.c"}

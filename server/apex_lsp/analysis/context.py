@@ -72,7 +72,10 @@ class FileContext:
         for alias in node.names:
             if alias.name == "*":
                 continue
-            target = f"{module}.{alias.name}" if module else alias.name
+            if not module or module.endswith("."):
+                target = module + alias.name  # `from . import x` is ".x"
+            else:
+                target = f"{module}.{alias.name}"
             self.aliases[alias.asname or alias.name] = target
 
     # -- source ---------------------------------------------------------
