@@ -101,6 +101,9 @@ def test_restart_frame_runs_new_code_with_original_arguments(make_client, python
     assert any(m.get("event") == "capabilities"
                and m["body"]["capabilities"].get("supportsRestartFrame")
                for m in client.timeline)
+    module_frame = client.frames(tid)[1]
+    refused = client.request("restartFrame", {"frameId": module_frame["id"]}, ok=False)
+    assert not refused["success"] and "module-level code" in refused["message"]
     mark = client.mark()
     client.request("restartFrame", {"frameId": frame["id"]})
     stopped = client.stopped(after=mark)

@@ -247,3 +247,11 @@ def test_slots_change_refused(target_python, make_target, tmp_path):
     refused = {e["name"]: e["reason"] for e in report["refused"]}
     assert "its __slots__ changed (None -> ('size',))" in refused["app.Shape"]
     assert t.ask("hasattr(square, '__dict__')") == "= True"
+
+
+def test_changed_default_value(target_python, make_target, tmp_path):
+    t = make_target(target_python, APP)
+    edit(tmp_path / "app.py", "def scale(x, factor=2):", "def scale(x, factor=5):")
+    report = t.reload()
+    assert report["patched"] == [{"name": "app.scale", "note": "default values"}]
+    assert t.ask("(scale(3), scale(3, 1))") == "= (15, 3)"

@@ -132,8 +132,9 @@ class ModulePatch:
         if codetools.same_logic(current, new.code):
             if current.co_firstlineno != new.code.co_firstlineno or current != new.code:
                 self._swap(target, new.code, live, namespace, name, owner)  # moved lines
-            if body_changed and old is not None:
-                self._defaults(report, public, new, target)
+            if body_changed and old is not None \
+                    and self._defaults(report, public, new, target):
+                report.patched(self._label(new.qualname), "default values")
             return
         shape_changed = codetools.signature_shape(current) != codetools.signature_shape(new.code)
         self._swap(target, new.code, live, namespace, name, owner)
@@ -178,7 +179,7 @@ class ModulePatch:
         (``impl``: the function behind a restart trampoline gets the same values.)"""
         node = self._segment_node(new)
         if node is None or isinstance(node, ast.ClassDef):
-            return
+            return False
         try:
             positional = [self._eval(d) for d in node.args.defaults]
             keyword = {arg.arg: self._eval(d) for arg, d in
@@ -187,7 +188,8 @@ class ModulePatch:
             report.refused(self._label(new.qualname) + " (defaults)",
                            "default values could not be evaluated: %s: %s"
                            % (type(exc).__name__, exc))
-            return
+            return False
+        before = (function.__defaults__, function.__kwdefaults__)
         old = function.__defaults__ or ()
         if len(old) == len(positional):
             positional = [o if _equal(o, n) else n for o, n in zip(old, positional)]
@@ -197,6 +199,10 @@ class ModulePatch:
                                    for k, v in keyword.items()} or None
         if impl is not None and impl is not function:
             impl.__defaults__, impl.__kwdefaults__ = function.__defaults__, function.__kwdefaults__
+        after = (function.__defaults__, function.__kwdefaults__)
+        old_kw, new_kw = before[1] or {}, after[1] or {}
+        return not (_same_items(before[0], after[0]) and list(old_kw) == list(new_kw)
+                    and _same_items(old_kw.values(), new_kw.values()))
 
     def _segment_node(self, definition):
         """Parse just the definition's lines (cheap), else find it in the whole tree."""
@@ -507,6 +513,11 @@ def _equal(a, b) -> bool:
         return type(a) is type(b) and bool(a == b)
     except Exception:
         return False
+
+
+def _same_items(a, b) -> bool:
+    a, b = tuple(a or ()), tuple(b or ())
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
 
 
 def _names(bases) -> str:
