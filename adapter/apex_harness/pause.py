@@ -65,8 +65,8 @@ def _park(filename: str = "") -> None:
     ident = threading.get_ident()
     if ident in _HARNESS_THREADS or _STATE.running.is_set():
         return
-    if filename.startswith(_NO_PARK):
-        return
+    if filename.startswith(_NO_PARK) or sys.is_finalizing():
+        return           # never stop a thread that holds our locks, or a dying interpreter
     with _STATE.parked_changed:
         _STATE.parked.add(ident)
         _STATE.parked_changed.notify_all()
