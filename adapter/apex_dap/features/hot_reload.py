@@ -110,10 +110,12 @@ async def prepare(session) -> None:
     if st.restart:
         st.restart_reason = ""
         session.send_event("capabilities", {"capabilities": {"supportsRestartFrame": True}})
-    elif want_restart and st.restart_reason.startswith("hot reload is not"):
-        st.restart_reason = "frame restart could not be prepared in this program"
+    elif body.get("restartReason"):
+        st.restart_reason = body["restartReason"]
     elif not want_restart:
         st.restart_reason = "the policy does not allow restart_frame"
+    elif st.restart_reason.startswith("hot reload is not"):
+        st.restart_reason = "frame restart could not be prepared in this program"
 
 
 @extensions.request("configurationDone")

@@ -27,10 +27,17 @@ def _roots(arguments):
 @handlers.register("reload.enable")
 def enable(arguments, session):
     reloader = service.reloader(_roots(arguments))
+    reason = None
     if arguments.get("restart"):
         from . import restart
-        restart.enable(reloader)
-    return reloader.status()
+        try:
+            restart.enable(reloader)
+        except restart.Unsupported as exc:
+            reason = str(exc)
+    body = reloader.status()
+    if reason:
+        body["restartReason"] = reason
+    return body
 
 
 @handlers.register("reload.apply")
