@@ -174,11 +174,15 @@ def test_vscode_journey(journey):
             os.killpg(driver.pid, signal.SIGKILL)
             driver.wait()
     stages = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    # Keep the last run's screenshots where pytest's tmp rotation cannot remove them.
+    last_run = E2E / "last-run"
+    shutil.rmtree(last_run, ignore_errors=True)
+    shutil.copytree(shots, last_run)
     by_name = {s["stage"]: s for s in stages}
     journey["log"].seek(0)
     assert driver.returncode == 0 and "error" not in by_name, (
         f"{json.dumps(stages, indent=1)}\n{err[-2000:]}\ncode-server log:\n{journey['log'].read()[-3000:]}"
-        f"\nscreenshots: {shots}")
+        f"\nscreenshots: {last_run}")
     assert [s["stage"] for s in stages] == STAGES
     assert by_name["server"]["status"] == "Apex: hybrid"  # mode + policy from pyproject.toml
     assert any("APX400" in row for row in by_name["problems"]["sample"] + [""]) or by_name["problems"]["rows"] > 3
