@@ -74,8 +74,9 @@ class History:
             self.threads[int(slot)] = (ident, name or f"thread {slot}")
         start = page["start"]
         if page.get("gap") or (start != self.end and not self.events):
-            self.dropped = self.dropped or bool(page.get("gap"))
+            dropped = self.dropped or bool(page.get("gap"))
             self.reset(start, page.get("stacks") or {})
+            self.dropped = dropped
         if start != self.end:
             raise ValueError(f"history page starts at {start}, expected {self.end}")
         data = base64.b64decode(page["events"]) if isinstance(page["events"], str) else page["events"]
