@@ -12,7 +12,7 @@ import pytest
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient as PyglsClient
 
-from conftest import DEADLINE, SERVER, push_capabilities, server_env, until
+from conftest import DEADLINE, SERVER, push_capabilities, server_env
 from lsp_helpers import diagnostics_for, open_doc
 
 pytestmark = pytest.mark.asyncio
