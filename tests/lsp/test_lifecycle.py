@@ -115,7 +115,7 @@ async def test_refuses_non_loopback_listener():
     assert proc.returncode == 2 and b"non-loopback" in err
 
 
-async def test_stdio_flag_is_accepted(start, workspace):
+async def test_stdio_flag_is_accepted():
     # vscode-languageclient appends --stdio; the conftest server command is plain.
     proc = await asyncio.create_subprocess_exec(
         *SERVER, "--stdio", stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=server_env())
