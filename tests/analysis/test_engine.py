@@ -81,6 +81,58 @@ def test_unrelated_names_do_not_match():
         """) == []
 
 
+class GateRecorder(Rule):
+    """Reports every node the engine hands it, to show what the gates let through."""
+    id = "APX992"
+    name = "gate-recorder"
+    category = "test"
+    node_types = (ast.Assign, ast.AnnAssign, ast.keyword, ast.Lambda)
+    settings = frozenset({"DEBUG", "debug"})
+    keywords = frozenset({"verify"})
+    attributes = frozenset({"os.environ"})
+
+    def check(self, node, ctx: FileContext) -> None:
+        ctx.report(self, node, type(node).__name__)
+
+
+def gated(source: str) -> list[tuple[int, str]]:
+    result = Analyzer([GateRecorder]).analyze_source(textwrap.dedent(source), "t.py")
+    return [(f.line, f.message) for f in result.findings]
+
+
+def test_settings_gate_hands_only_assignments_of_those_keys():
+    assert gated("""        DEBUG = True
+        x = 1
+        app.config["DEBUG"] = 1
+        app.debug: bool = True
+        a, DEBUG = 1, 2
+        DEBUG = debug = 0
+        f = lambda: 1
+        """) == [(1, "Assign"), (3, "Assign"), (4, "AnnAssign"),
+                 # tuple targets name no setting; one call for a statement with two keys
+                 (6, "Assign"), (7, "Lambda")]
+
+
+def test_keywords_gate_hands_only_keyword_arguments_of_those_names():
+    assert gated("requests.get(url, timeout=3, verify=False)\nf(**kw)\n") == [(1, "keyword")]
+
+
+def test_attributes_dispatch_names_and_attributes_through_imports():
+    assert gated("""\
+        import os
+        os.environ["HOME"]
+        os.environ.get("A")
+        environ.get("B")
+        x.environ
+        from os import environ as env
+        env.get("C")
+        import os.path as environ
+        environ
+        """) == [(2, "Attribute"), (3, "Attribute"), (7, "Name")]
+    # Without an import of it, a bare name is never the attribute (names are taken as written).
+    assert gated("environ\nos.environ\n") == [(2, "Attribute")]
+
+
 def test_a_crashing_rule_does_not_cost_the_other_findings():
     class Broken(Rule):
         """Always crashes (test helper)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from . import suppress
-from .context import FileContext
+from .context import FileContext, assigned_settings
 from .model import Confidence, FileError, Finding, Severity
 from .registry import all_rules
 from .rule import Rule
@@ -28,6 +28,8 @@ _OPERATOR_FIELDS = frozenset({"ctx", "op", "ops"})
 _LEAF_FIELDS = frozenset({"id", "attr", "arg", "name", "module", "level", "kind", "conversion",
                           "is_async", "type_comment", "rest"}) | _OPERATOR_FIELDS
 _OPERATOR_BASES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+#: Statements a rule's ``settings`` gate applies to (keys as ``assigned_settings`` gives them).
+_ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
 
 #: A whole-file pass that is not a node rule (the taint engine is one).
 FilePass = Callable[[ast.Module, FileContext], None]
@@ -56,20 +58,45 @@ class Analyzer:
         by_type: dict[type, list] = defaultdict(list)
         by_call: dict[str, list] = defaultdict(list)
         by_method: dict[str, list] = defaultdict(list)
+        # Gated dispatch: node class -> gate key -> handlers (see rule.py).
+        gated: dict[type, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         self._bandit_ids: dict[str, tuple[str, ...]] = {}
         for rule_cls in chosen:
             rule = rule_cls()
             self._bandit_ids[rule_cls.id] = rule_cls.bandit
             for node_type in rule_cls.node_types:
-                by_type[node_type].append(rule.check)
+                if node_type in _ASSIGNMENTS and rule_cls.settings:
+                    for key in rule_cls.settings:
+                        gated[node_type][key].append(rule.check)
+                elif node_type is ast.keyword and rule_cls.keywords:
+                    for key in rule_cls.keywords:
+                        gated[node_type][key].append(rule.check)
+                else:
+                    by_type[node_type].append(rule.check)
+            for name in rule_cls.attributes:
+                gated[ast.Attribute][name].append(rule.check)
+                gated[ast.Name][name].append(rule.check)
             for name in rule_cls.calls:
                 by_call[name].append(rule.check_call)
             for name in rule_cls.methods:
                 by_method[name].append(rule.check_call)
-        self._by_type = dict(by_type)
+        # One lookup per node: class -> (handlers for every node, gate index or None).
+        self._dispatch: dict[type, tuple[tuple, dict | None]] = {
+            cls: (tuple(by_type.get(cls, ())),
+                  {key: tuple(dict.fromkeys(found)) for key, found in gated[cls].items()}
+                  if cls in gated else None)
+            for cls in set(by_type) | set(gated)}
+        # Attribute gates hold qualified names; a node is looked up by its last name first.
+        self._attribute_tails = frozenset(
+            name.rpartition(".")[2] for name in gated.get(ast.Attribute, ()))
+        # Names are the commonest node and match only through an import, so the walk
+        # looks at them only in files that import one of the attributes (see _walk).
+        self._name_entry = None
+        if not by_type.get(ast.Name) and all("." in name for name in gated.get(ast.Name, ())):
+            self._name_entry = self._dispatch.pop(ast.Name, None)
         # Per node class: which fields the walk descends into (see _shape).
         self._shapes: dict[type, tuple[tuple[str, ...], int]] = {}
-        self._skip_operators = not any(issubclass(t, _OPERATOR_BASES) for t in by_type)
+        self._skip_operators = not any(issubclass(t, _OPERATOR_BASES) for t in self._dispatch)
         self._by_call = dict(by_call)
         self._by_method = dict(by_method)
         # Rules reported by a whole-file pass (the taint rules) bring that pass along,
@@ -166,11 +193,11 @@ class Analyzer:
 
     def _walk(self, tree: ast.Module, ctx: FileContext) -> None:
         # The hot path: one iteration per node of every file. Kept flat on purpose.
-        by_type = self._by_type
+        dispatch = self._dispatch
+        tails = self._attribute_tails
         by_call = self._by_call
         by_method = self._by_method
         shapes = self._shapes
-        crashed = self._crashed
         Call, Attribute, AST = ast.Call, ast.Attribute, ast.AST
         # Each entry is (node, the statement it belongs to); children are pushed in
         # reverse so nodes pop in source order (imports before their uses).
@@ -184,16 +211,27 @@ class Analyzer:
                 stmt = node
                 if shape[1] == 2:
                     ctx.bind_import(node)
-            handlers = by_type.get(cls)
-            if handlers:
+                    if self._name_entry is not None and ast.Name not in dispatch and \
+                            self._imports_attribute(node, ctx):
+                        dispatch = dict(dispatch)
+                        dispatch[ast.Name] = self._name_entry
+            entry = dispatch.get(cls)
+            if entry is not None:
+                handlers, gate = entry
+                if gate is not None:
+                    if cls is Attribute:
+                        if node.attr in tails:
+                            handlers = self._gated(node, cls, gate, handlers, ctx)
+                    else:
+                        handlers = self._gated(node, cls, gate, handlers, ctx)
+                ctx.stmt = stmt
                 for handler in handlers:
-                    ctx.stmt = stmt
                     try:
                         handler(node, ctx)
                     except RecursionError:
                         raise
                     except Exception as exc:  # a broken rule must not cost the other findings
-                        crashed(handler, node, ctx, exc)
+                        self._crashed(handler, node, ctx, exc)
             if cls is Call:
                 func = node.func
                 found = by_call.get(ctx.qualname(func) or "")
@@ -202,14 +240,14 @@ class Analyzer:
                     if by_attr:
                         found = by_attr if not found else list(dict.fromkeys(found + by_attr))
                 if found:
+                    ctx.stmt = stmt
                     for handler in found:
-                        ctx.stmt = stmt
                         try:
                             handler(node, ctx)
                         except RecursionError:
                             raise
                         except Exception as exc:
-                            crashed(handler, node, ctx, exc)
+                            self._crashed(handler, node, ctx, exc)
             for name in shape[0]:
                 value = getattr(node, name, None)
                 if value is None:
@@ -221,6 +259,33 @@ class Analyzer:
                             push((item, stmt))
                 elif isinstance(value, AST):
                     push((value, stmt))
+
+    def _gated(self, node: ast.AST, cls: type, gate: dict, handlers: tuple,
+               ctx: FileContext) -> tuple:
+        """``handlers`` plus the gated handlers whose key this node has (see rule.py:
+        ``settings`` for assignments, ``keywords`` for keyword arguments, ``attributes``
+        for names and attributes)."""
+        if cls is ast.keyword:
+            found = gate.get(node.arg)
+        elif cls is ast.Attribute:
+            found = gate.get(ctx.qualname(node))
+        elif cls is ast.Name:
+            # What ctx.qualname gives for a name (a dotted one only through an import).
+            found = gate.get(ctx.aliases.get(node.id, node.id))
+        else:
+            found = None
+            for key, _, _ in assigned_settings(node):
+                more = gate.get(key)
+                if more:
+                    found = more if found is None else tuple(dict.fromkeys(found + more))
+        if not found:
+            return handlers
+        return found if not handlers else tuple(dict.fromkeys(handlers + found))
+
+    def _imports_attribute(self, node: ast.Import | ast.ImportFrom, ctx: FileContext) -> bool:
+        """Whether an import just bound a name to one of the rules' ``attributes``."""
+        gate = self._name_entry[1]
+        return any(target in gate for target in ctx.aliases.values())
 
     @staticmethod
     def _crashed(handler, node: ast.AST, ctx: FileContext, exc: Exception) -> None:

@@ -12,7 +12,22 @@ calls them during its single pass:
   through the file's imports and aliases; builtins are plain names (``"eval"``).
 * ``methods``: attribute names called on any receiver (``"execute"`` matches
   ``cursor.execute(...)``), for APIs whose receiver cannot be resolved.
-* ``node_types``: any other AST node types.
+* ``node_types``: any other AST node types; ``check`` is called for each.
+* ``attributes``: qualified names read as values (``"os.environ"``): ``check`` is
+  called for each ``Attribute`` or ``Name`` node that resolves to one, through
+  imports and aliases, without the rule seeing every other name.
+
+Gates narrow ``node_types`` so that a rule is not called for the many nodes it
+would ignore (the engine looks the key up once per node for all rules):
+
+* ``settings``: for ``Assign``/``AnnAssign``/``AugAssign`` in ``node_types``,
+  ``check`` is called only when the statement assigns one of these keys, as
+  :func:`context.assigned_settings` names them (``DEBUG = ...``,
+  ``app.debug = ...``, ``config["DEBUG"] = ...``).
+* ``keywords``: for ``ast.keyword`` in ``node_types``, ``check`` is called only
+  for keyword arguments with one of these names.
+
+Declare a gate only when ``check`` reports nothing for the nodes it leaves out.
 """
 from __future__ import annotations
 
@@ -45,12 +60,15 @@ class Rule:
     calls: ClassVar[frozenset[str]] = frozenset()
     methods: ClassVar[frozenset[str]] = frozenset()
     node_types: ClassVar[tuple[type[ast.AST], ...]] = ()
+    attributes: ClassVar[frozenset[str]] = frozenset()
+    settings: ClassVar[frozenset[str]] = frozenset()
+    keywords: ClassVar[frozenset[str]] = frozenset()
 
     def check_call(self, node: ast.Call, ctx: "FileContext") -> None:
         """Called for calls matching ``calls`` or ``methods``."""
 
     def check(self, node: ast.AST, ctx: "FileContext") -> None:
-        """Called for nodes of ``node_types``."""
+        """Called for nodes of ``node_types`` (past their gates) and ``attributes``."""
 
     # -- documentation -------------------------------------------------
     @classmethod

@@ -43,6 +43,9 @@ _SERIALIZER = frozenset({"task_serializer", "result_serializer", "event_serializ
 
 
 def _uses_pickle(key: str, value: ast.expr) -> bool:
+    # The key first: evaluating every assigned value as a literal was this rule's whole cost.
+    if key not in _ACCEPT and key not in _SERIALIZER:
+        return False
     data = literal(value, None)
     if key in _ACCEPT:
         return isinstance(data, (list, tuple, set)) and bool(_PICKLE.intersection(
@@ -59,6 +62,7 @@ class CeleryPickle(Rule):
     confidence = Confidence.HIGH
     capability = "deserialization"
     node_types = (ast.Assign, ast.AnnAssign)
+    settings = _ACCEPT | _SERIALIZER
     methods = frozenset({"update"})
 
     def check(self, node: ast.AST, ctx: FileContext) -> None:

@@ -41,6 +41,7 @@ class DjangoPickleSessions(Rule):
     confidence = Confidence.HIGH
     capability = "deserialization"
     node_types = (ast.Assign, ast.AnnAssign)
+    settings = frozenset({"SESSION_SERIALIZER"})
 
     def check(self, node: ast.AST, ctx: FileContext) -> None:
         for key, value, _ in assigned_settings(node):

@@ -52,6 +52,7 @@ class FlaskDebug(Rule):
     calls = frozenset(_WERKZEUG)
     methods = frozenset({"run"})
     node_types = (ast.Assign,)
+    settings = frozenset({"debug", "DEBUG"})
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         name = ctx.qualname(node.func) or ""

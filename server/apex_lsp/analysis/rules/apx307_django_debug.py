@@ -56,6 +56,7 @@ class DjangoDebug(Rule):
     severity = Severity.MEDIUM
     confidence = Confidence.MEDIUM
     node_types = (ast.Assign, ast.AnnAssign)
+    settings = frozenset({"DEBUG", "TEMPLATE_DEBUG"})
 
     def check(self, node: ast.AST, ctx: FileContext) -> None:
         if node.col_offset != 0:

@@ -41,6 +41,7 @@ class AllowedHostsWildcard(Rule):
     severity = Severity.MEDIUM
     confidence = Confidence.HIGH
     node_types = (ast.Assign, ast.AnnAssign, ast.AugAssign)
+    settings = frozenset({"ALLOWED_HOSTS"})
 
     def check(self, node: ast.AST, ctx: FileContext) -> None:
         for key, value, _ in assigned_settings(node):

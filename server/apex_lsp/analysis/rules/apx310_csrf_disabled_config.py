@@ -50,6 +50,8 @@ class CsrfDisabledConfig(Rule):
     severity = Severity.MEDIUM
     confidence = Confidence.MEDIUM
     node_types = (ast.Assign, ast.AnnAssign)
+    settings = frozenset({"WTF_CSRF_ENABLED", "WTF_CSRF_CHECK_DEFAULT", "MIDDLEWARE",
+                         "MIDDLEWARE_CLASSES"})
 
     def check(self, node: ast.AST, ctx: FileContext) -> None:
         for key, value, _ in assigned_settings(node):

@@ -48,6 +48,7 @@ class InsecureCookieSettings(Rule):
     severity = Severity.MEDIUM
     confidence = Confidence.HIGH
     node_types = (ast.Assign, ast.AnnAssign)
+    settings = frozenset(_SETTINGS)
 
     def check(self, node: ast.AST, ctx: FileContext) -> None:
         for key, value, _ in assigned_settings(node):

@@ -65,6 +65,7 @@ class CorsWildcardCredentials(Rule):
     calls = _FLASK | _STARLETTE
     methods = frozenset({"add_middleware"})
     node_types = (ast.Assign, ast.AnnAssign)
+    settings = frozenset({"CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"})
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         name = ctx.qualname(node.func) or ""

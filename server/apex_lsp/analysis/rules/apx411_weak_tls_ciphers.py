@@ -62,6 +62,7 @@ class WeakTlsCiphers(Rule):
     capability = "network"
     methods = frozenset({"set_ciphers", "set_cipher_list"})
     node_types = (ast.keyword,)
+    keywords = frozenset({"ciphers"})
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         self._check(argument(node, 0, "ciphers"), node, ctx)

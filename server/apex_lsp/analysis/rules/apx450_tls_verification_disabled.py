@@ -57,6 +57,7 @@ class TlsVerificationDisabled(Rule):
     calls = _CLIENTS
     methods = frozenset(_VERBS)
     node_types = (ast.Assign,)
+    settings = frozenset({"verify"})
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         for kw in node.keywords:

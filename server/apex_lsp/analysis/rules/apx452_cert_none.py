@@ -46,6 +46,8 @@ class CertNone(Rule):
     capability = "network"
     bandit = ("B501",)
     node_types = (ast.Assign, ast.keyword)
+    settings = frozenset({"verify_mode"})
+    keywords = _KEYWORDS
 
     @staticmethod
     def _is_cert_none(node: ast.AST, ctx: FileContext) -> bool:

@@ -46,6 +46,8 @@ class CheckHostnameDisabled(Rule):
     confidence = Confidence.HIGH
     capability = "network"
     node_types = (ast.Assign, ast.keyword)
+    settings = frozenset({"check_hostname"})
+    keywords = _KEYWORDS
 
     def check(self, node: ast.AST, ctx: FileContext) -> None:
         if isinstance(node, ast.keyword):

@@ -60,6 +60,7 @@ class InsecureTlsVersion(Rule):
     bandit = ("B502", "B503")
     calls = _CALLS
     node_types = (ast.Assign,)
+    settings = frozenset({"minimum_version"})
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         qualname = ctx.qualname(node.func)

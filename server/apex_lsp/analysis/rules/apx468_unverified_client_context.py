@@ -64,6 +64,7 @@ class UnverifiedClientContext(Rule):
     confidence = Confidence.HIGH
     capability = "network"
     node_types = (ast.keyword,)
+    keywords = _KEYWORDS
 
     def check(self, node: ast.keyword, ctx: FileContext) -> None:
         if node.arg in _KEYWORDS:

@@ -62,6 +62,8 @@ class HardcodedSecretKey(Rule):
     confidence = Confidence.HIGH
     bandit = ("B105",)
     node_types = (ast.Assign, ast.AnnAssign, ast.keyword)
+    settings = _NAMES
+    keywords = _NAMES
 
     def check(self, node: ast.AST, ctx: FileContext) -> None:
         if isinstance(node, ast.keyword):

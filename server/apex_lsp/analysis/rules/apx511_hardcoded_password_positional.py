@@ -62,6 +62,7 @@ class HardcodedPasswordPositional(Rule):
     calls = frozenset(_APIS)
     methods = frozenset(_METHODS)
     node_types = (ast.keyword,)
+    keywords = frozenset({"auth"})
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         position = _APIS.get(ctx.qualname(node.func) or "")

@@ -51,8 +51,7 @@ class CapabilityUse(Rule):
         cls._attributes = frozenset(ATTRIBUTES.get(cap, ()))
         cls.calls = frozenset(cls._call_table)
         cls.methods = frozenset(cls._method_table)
-        if cls._attributes:
-            cls.node_types = (ast.Attribute, ast.Name)
+        cls.attributes = cls._attributes
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         name = ctx.qualname(node.func)
