@@ -255,3 +255,12 @@ def test_changed_default_value(target_python, make_target, tmp_path):
     report = t.reload()
     assert report["patched"] == [{"name": "app.scale", "note": "default values"}]
     assert t.ask("(scale(3), scale(3, 1))") == "= (15, 3)"
+
+
+def test_file_not_imported_is_skipped(target_python, make_target, tmp_path):
+    t = make_target(target_python, APP)
+    write(tmp_path / "notes.py", "X = 1\n")
+    report = t.reload(paths=[str(tmp_path / "notes.py")])
+    assert report["applied"] and report["modules"] == [] and report["refused"] == []
+    assert report["skipped"][0]["reason"] == "the program has not imported this file"
+    assert report["summary"] == "hot reload: no changed workspace module"

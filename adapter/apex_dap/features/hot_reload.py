@@ -153,7 +153,7 @@ async def hot_reload(session, request) -> dict[str, Any]:
             session, "reload.apply", {"paths": allowed, "rerun": args.rerun, "roots": st.roots})
     else:
         report = {"applied": True, "modules": [], "errors": [], "patched": [], "added": [],
-                  "removed": [], "refused": [], "kept": [], "stale": [],
+                  "removed": [], "refused": [], "kept": [], "stale": [], "skipped": [],
                   "summary": "hot reload: no changed workspace module"}
     report["refused"] = denied + list(report.get("refused") or [])
     if denied:

@@ -6,7 +6,7 @@ class Report:
     def __init__(self) -> None:
         self.modules = []       # module names a reload looked at
         self.entries = {"patched": [], "added": [], "removed": [], "refused": [],
-                        "kept": [], "stale": []}
+                        "kept": [], "stale": [], "skipped": []}
         self.errors = []        # {"path", "line", "message"}: nothing was applied
 
     def patched(self, name: str, note=None) -> None:
@@ -23,6 +23,10 @@ class Report:
 
     def kept(self, name: str, reason: str) -> None:
         self.entries["kept"].append(_entry(name, reason, "reason"))
+
+    def skipped(self, name: str, reason: str) -> None:
+        """Not a reload target (e.g. a saved file the program never imported)."""
+        self.entries["skipped"].append(_entry(name, reason, "reason"))
 
     def stale(self, module: str, name: str, reason: str) -> None:
         entry = {"module": module, "name": name, "reason": reason}

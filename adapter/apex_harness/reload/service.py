@@ -76,7 +76,7 @@ class Reloader:
         for path in paths:
             tracked = self.registry.lookup(path)
             if tracked is None or not tracked.names:
-                report.refused(str(path), "no loaded module comes from this file")
+                report.skipped(str(path), "the program has not imported this file")
             elif tracked not in targets:
                 targets.append(tracked)
         return targets
