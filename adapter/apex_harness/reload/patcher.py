@@ -165,6 +165,8 @@ class ModulePatch:
                 fresh_bound = classmethod(fresh)
             else:
                 fresh_bound = fresh
+            if self.restart is not None:
+                self.restart.install(fresh, self.path)
             self._bind(namespace, owner, name, fresh_bound)
             self.replaced[live] = fresh_bound
 
