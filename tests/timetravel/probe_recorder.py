@@ -23,6 +23,26 @@ class Noisy:
         return "side effect!"
 
 
+class Hostile:
+    """Every way of looking at it raises: the recorder must shrug, never the program."""
+
+    @property
+    def __dict__(self):
+        raise RuntimeError("no __dict__ for you")
+
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+    def poke(self):
+        return 1
+
+
+def hostile():
+    h = Hostile()
+    h.poke()
+    return h.poke()
+
+
 def mutate():
     items = []
     for i in range(3):
@@ -81,6 +101,7 @@ def main():
     REC.append(rec)
     rec.start()
     grow([1, 2], extra={"k": (3, "s")})
+    out["hostile"] = hostile()
     mutate()
     if sys.version_info >= (3, 12):
         sys.monitoring.restart_events()  # what debugpy does on breakpoint changes

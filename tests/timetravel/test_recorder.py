@@ -36,7 +36,9 @@ def test_recorder_in_process(python):
     assert result["backend"] == expected_backend
     # only the user's file: json (stdlib), eval'd code and the recorder are not recorded
     assert result["files"] == [PROBE]
-    assert result["functions"] == ["<module>", "__init__", "grow", "main", "mutate", "spin"]
+    assert result["functions"] == ["<module>", "__init__", "grow", "hostile", "main", "mutate",
+                                   "poke", "spin"]
+    assert result["hostile"] == 1  # values that raise when looked at never break the program
     # what restartFrame re-enters with: the arguments as called, not as mutated since
     assert result["recorded_args"] == "[(([1, 2], {'k': (3, 's')}), {})]"
     # restart_events() re-armed what was disabled: still nothing else, and spin recorded

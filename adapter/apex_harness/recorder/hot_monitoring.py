@@ -27,6 +27,17 @@ from .values import IMMUTABLE, RAW_SCALARS, UNBOUND, snap
 _MISSING = object()
 
 
+def _guarded(fn):
+    """A callback that can never raise into the program (rare events only: the two
+    hottest callbacks carry their own try blocks, free until something fails)."""
+    def callback(*args):
+        try:
+            return fn(*args)
+        except Exception:
+            return None
+    return callback
+
+
 def install(rec):
     mon = sys.monitoring
     E = mon.events
@@ -129,21 +140,24 @@ def install(rec):
         return record
 
     def on_start(code, offset):
-        idx = by_id_get(id(code))
-        if idx is None:
-            idx = classify(code)
-            if idx >= 0:
-                mon.set_local_events(tool, code, local_events)
-        if idx < 0:
-            return DISABLE
-        ts = threads_get(get_ident()) or new_thread()
-        record = enter(ts, code, idx, ev.CALL)
-        ev_append(ts.bits | ev.CALL | record[0] | code.co_firstlineno << 32)
-        step = base + len(events) - 1
-        record.append(step)  # [4]: where the arguments are (restartFrame)
-        capture_all(getframe(1), step)
-        if len(events) >= limit:
-            roll()
+        try:
+            idx = by_id_get(id(code))
+            if idx is None:
+                idx = classify(code)
+                if idx >= 0:
+                    mon.set_local_events(tool, code, local_events)
+            if idx < 0:
+                return DISABLE
+            ts = threads_get(get_ident()) or new_thread()
+            record = enter(ts, code, idx, ev.CALL)
+            ev_append(ts.bits | ev.CALL | record[0] | code.co_firstlineno << 32)
+            step = base + len(events) - 1
+            record.append(step)  # [4]: where the arguments are (restartFrame)
+            capture_all(getframe(1), step)
+            if len(events) >= limit:
+                roll()
+        except Exception:  # never raise into the program
+            return None
 
     def on_resume(code, offset):
         idx = by_id_get(id(code))
@@ -155,24 +169,27 @@ def install(rec):
         capture_all(getframe(1), base + len(events) - 1)
 
     def on_line(code, line):
-        ts = threads_get(get_ident())
-        if ts is None:
-            ts = new_thread()
-        stack = ts.stack
-        top = stack[-1] if stack else None
-        if top is None or top[3] is not code:
-            top = resync(ts, code, getframe(1))
-            if top is None:
-                return DISABLE
-        prev = top[1]
-        top[1] = line
-        ev_append(ts.bits | top[0] | line << 32)
-        if prev:
-            entry = top[2].get(prev)
-            if entry is not None:
-                capture(getframe(1), entry, base + len(events) - 1)
-        if len(events) >= limit:
-            roll()
+        try:
+            ts = threads_get(get_ident())
+            if ts is None:
+                ts = new_thread()
+            stack = ts.stack
+            top = stack[-1] if stack else None
+            if top is None or top[3] is not code:
+                top = resync(ts, code, getframe(1))
+                if top is None:
+                    return DISABLE
+            prev = top[1]
+            top[1] = line
+            ev_append(ts.bits | top[0] | line << 32)
+            if prev:
+                entry = top[2].get(prev)
+                if entry is not None:
+                    capture(getframe(1), entry, base + len(events) - 1)
+            if len(events) >= limit:
+                roll()
+        except Exception:  # never raise into the program
+            return None
 
     def leave(code, kind, key, value):
         ts = threads_get(get_ident())
@@ -221,6 +238,8 @@ def install(rec):
         E.RAISE: on_exception(ev.RAISE), E.EXCEPTION_HANDLED: on_exception(ev.HANDLED),
     }
     for event, fn in callbacks.items():
+        if fn is not on_line and fn is not on_start:
+            fn = _guarded(fn)
         mon.register_callback(tool, event, fn)
     mon.set_events(tool, E.PY_START | E.PY_UNWIND | E.RAISE | E.EXCEPTION_HANDLED)
     # Code already running (the frames that started us) gets local events too, so

@@ -101,40 +101,43 @@ def install(rec):
         def local(frame, event, arg):
             nonlocal lp, raised
             if state["on"]:
-                if event == "line":
-                    if not sync(ts, record):
-                        ts.stack.append(record)
-                        ev_append(ts.bits | ev.ENTER | record[0] | frame.f_code.co_firstlineno << 32)
-                    if raised:
-                        ev_append(ts.bits | ev.HANDLED | record[0])
-                        raised = False
-                    prev = record[1]
-                    line = frame.f_lineno
-                    record[1] = line
-                    ev_append(ts.bits | record[0] | line << 32)
-                    if prev:
-                        entry = record[2].get(prev)
-                        if entry is not None:
-                            capture(frame, entry, base + len(events) - 1)
-                    if len(events) >= limit:
-                        roll()
-                elif event == "return":
-                    if sync(ts, record):
-                        ts.stack.pop()
+                try:
+                    if event == "line":
+                        if not sync(ts, record):
+                            ts.stack.append(record)
+                            ev_append(ts.bits | ev.ENTER | record[0] | frame.f_code.co_firstlineno << 32)
                         if raised:
-                            ev_append(ts.bits | ev.UNWIND | record[0])
-                        else:
-                            code = frame.f_code
-                            yielded = code.co_flags & _GENERATOR_FLAGS and frame.f_lasti >= 0 \
-                                and code.co_code[frame.f_lasti] in _YIELD_OPS
-                            ev_append(ts.bits | (ev.YIELD if yielded else ev.RETURN) | record[0])
-                            vals_extend((base + len(events) - 1,
-                                         ev.YIELD_KEY if yielded else ev.RETURN_KEY, snap(arg)))
-                elif event == "exception":
-                    if sync(ts, record) and not raised:
-                        raised = True
-                        ev_append(ts.bits | ev.RAISE | record[0])
-                        vals_extend((base + len(events) - 1, ev.EXCEPTION_KEY, snap(arg[1])))
+                            ev_append(ts.bits | ev.HANDLED | record[0])
+                            raised = False
+                        prev = record[1]
+                        line = frame.f_lineno
+                        record[1] = line
+                        ev_append(ts.bits | record[0] | line << 32)
+                        if prev:
+                            entry = record[2].get(prev)
+                            if entry is not None:
+                                capture(frame, entry, base + len(events) - 1)
+                        if len(events) >= limit:
+                            roll()
+                    elif event == "return":
+                        if sync(ts, record):
+                            ts.stack.pop()
+                            if raised:
+                                ev_append(ts.bits | ev.UNWIND | record[0])
+                            else:
+                                code = frame.f_code
+                                yielded = code.co_flags & _GENERATOR_FLAGS and frame.f_lasti >= 0 \
+                                    and code.co_code[frame.f_lasti] in _YIELD_OPS
+                                ev_append(ts.bits | (ev.YIELD if yielded else ev.RETURN) | record[0])
+                                vals_extend((base + len(events) - 1,
+                                             ev.YIELD_KEY if yielded else ev.RETURN_KEY, snap(arg)))
+                    elif event == "exception":
+                        if sync(ts, record) and not raised:
+                            raised = True
+                            ev_append(ts.bits | ev.RAISE | record[0])
+                            vals_extend((base + len(events) - 1, ev.EXCEPTION_KEY, snap(arg[1])))
+                except Exception:  # never raise into the program
+                    pass
             if lp is not None:
                 lp = lp(frame, event, arg)
             return local
@@ -158,6 +161,12 @@ def install(rec):
     def start_frame(frame, lp):
         if not state["on"]:
             return lp
+        try:
+            return _start_frame(frame, lp)
+        except Exception:  # never raise into the program
+            return lp
+
+    def _start_frame(frame, lp):
         code = frame.f_code
         idx = by_id_get(id(code))
         if idx is None:
