@@ -35,8 +35,9 @@ import warnings
 
 from . import codetools
 
-#: Tool ids tried for the INSTRUCTION event (debugpy holds 0, coverage 1, profilers 2).
-TOOL_IDS = (4, 3, 5)
+#: Tool ids tried for the INSTRUCTION event, the first free one wins (debugpy holds 0;
+#: the recorder and pause pick theirs from the same ids).
+TOOL_IDS = (4, 3, 5, 2, 1)
 
 
 class RestartFrame(BaseException):
