@@ -285,3 +285,17 @@ def test_except_clause_header_has_its_own_suppression_line():
         """
     found, _ = findings(source, "APX101")
     assert found == [("APX101", 5)]
+
+
+def test_the_collector_pause_restores_the_callers_setting():
+    import gc
+
+    analyzer = Analyzer([RULES["APX101"]])
+    was = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            assert analyzer.analyze_source("eval(x)\n", "t.py").findings
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import ast
 import functools
+import gc
 import sys
+import threading
 import warnings
 from bisect import bisect_left
 from collections import defaultdict
@@ -128,6 +130,10 @@ class Analyzer:
     def analyze_source(self, source: str, path: str = "<string>") -> FileResult:
         if "\x00" in source:
             return FileResult(error=FileError(path, "source contains NUL bytes; skipped"))
+        with _GC_PAUSE:
+            return self._analyze_source(source, path)
+
+    def _analyze_source(self, source: str, path: str) -> FileResult:
         result = FileResult()
         tree, syntax_finding = self._parse(source, path)
         if syntax_finding is not None:
@@ -349,6 +355,37 @@ class Analyzer:
         known = _catalogue_ids()
         stale = sorted(i for i in comment.ids - used if i in selected or i not in known)
         return stale or None
+
+
+class _GcPause:
+    """Pauses the cyclic garbage collector while any thread analyses a file.
+
+    A file's tree is hundreds of thousands of tracked objects that die by reference
+    counting when the analysis ends; collecting while they are alive only traverses them
+    again and again (15 % of `apex check`'s CPU on the stdlib). Cycles made meanwhile are
+    collected after. Re-entrant and thread-safe: the collector is enabled again when the
+    last analysis ends, if it was enabled when the first began."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._was_enabled = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._depth == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._depth += 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._was_enabled:
+                gc.enable()
+
+
+_GC_PAUSE = _GcPause()
 
 
 @functools.lru_cache(maxsize=1)
