@@ -39,13 +39,14 @@ class LiveRecording:
         ``wanted()``: a prefetch stops once the program runs on)."""
         async with self._lock:
             history = self.history
+            goal = None  # the end as of the first page: a running program is not chased
             while True:
                 page = await self.request("recorder.fetch", {
                     "start": history.end, "maxEvents": PAGE_EVENTS,
                     "codesKnown": len(history.codes)})
                 await asyncio.to_thread(history.add_page, page)
-                if page["end"] >= page["latest"] or page["end"] == page["start"] \
-                        or not wanted():
+                goal = page["latest"] if goal is None else goal
+                if page["end"] >= goal or page["end"] == page["start"] or not wanted():
                     return history
 
     def close(self) -> None:
