@@ -53,15 +53,17 @@ class InsecureRandomSecret(Rule):
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef)
 
     def check(self, node: ast.FunctionDef, ctx: FileContext) -> None:
-        if not secret_target(node.name):
+        # The function's own top-level returns of a call (cheaper to find than the name test).
+        returned = [s.value for s in node.body
+                    if s.__class__ is ast.Return and s.value.__class__ is ast.Call]
+        if not returned or not secret_target(node.name):
             return
-        for statement in node.body:  # the function's own top-level returns only
-            if isinstance(statement, ast.Return) and statement.value is not None:
-                call = self._random_call(statement.value, ctx)
-                if call is not None:
-                    ctx.report(self, call, f"{ctx.qualname(call.func)}() is predictable and "
-                                           f"must not make the result of {node.name}(); use "
-                                           "the secrets module")
+        for value in returned:
+            call = self._random_call(value, ctx)
+            if call is not None:
+                ctx.report(self, call, f"{ctx.qualname(call.func)}() is predictable and "
+                                       f"must not make the result of {node.name}(); use "
+                                       "the secrets module")
 
     def _random_call(self, value: ast.AST, ctx: FileContext) -> ast.Call | None:
         """``random.x(...)``, ``str(random.x(...))`` or ``"".join(<from random.x>)``."""

@@ -51,6 +51,8 @@ class UnverifiedSslContext(Rule):
                                "ssl.create_default_context()")
 
     def check(self, node: ast.Assign, ctx: FileContext) -> None:
+        if node.value.__class__ is not ast.Attribute and node.value.__class__ is not ast.Name:
+            return  # only a (dotted) name can be one of the unverified factories
         if ctx.qualname(node.value) in _UNVERIFIED and any(
                 ctx.qualname(t) == "ssl._create_default_https_context" for t in node.targets):
             ctx.report(self, node, "patching ssl._create_default_https_context turns off "

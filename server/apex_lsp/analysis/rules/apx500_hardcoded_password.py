@@ -48,6 +48,9 @@ from ..rule import Rule
 from ._secrets import PASSWORD, looks_like_secret, name_kind, target_name, words
 
 
+_LITERAL_VALUES = frozenset({ast.Constant, ast.Tuple, ast.List})
+
+
 def _pairs(node: ast.Assign | ast.AnnAssign):
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
     for target in targets:
@@ -70,8 +73,8 @@ class HardcodedPassword(Rule):
     node_types = (ast.Assign, ast.AnnAssign)
 
     def check(self, node: ast.Assign | ast.AnnAssign, ctx: FileContext) -> None:
-        if node.value is None:
-            return
+        if node.value is None or node.value.__class__ not in _LITERAL_VALUES:
+            return  # only literals, or tuples of them unpacked into names, can be reported
         for target, value in _pairs(node):
             if not isinstance(value, ast.Constant):
                 continue

@@ -46,6 +46,8 @@ class HardcodedPasswordDefault(Rule):
 
     def check(self, node: ast.AST, ctx: FileContext) -> None:
         args = node.args
+        if not args.defaults and not args.kw_defaults:
+            return
         positional = [*args.posonlyargs, *args.args]
         pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
         pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
