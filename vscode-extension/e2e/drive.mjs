@@ -111,9 +111,15 @@ try {
   await page.getByText(/of the recorded history/).waitFor();
   await expandLocals();
   await variable("1").waitFor();
+  // The Apex Timeline view (apexTimeline, refreshed at every stop) lists the calls.
+  await page.locator(".pane-header", { hasText: "Apex Timeline" }).click();
+  const timelineRow = page.locator(".monaco-list-row", { hasText: "main()" }).first();
+  await timelineRow.waitFor();
+  const timelineText = (await timelineRow.textContent()).trim();
   await shot("5-step-back");
   report("stepback", { variable: (await variable("1").textContent()).replace(/\s+/g, ""),
-                       where: (await page.getByText(/of the recorded history/).innerText()).trim() });
+                       where: (await page.getByText(/of the recorded history/).innerText()).trim(),
+                       timeline: timelineText });
   // Continue: from the past, execution replays forward to the present, where the
   // breakpoint on line 4 stops it again (that is where the program really is); the
   // next Continue runs the live program to the end.
@@ -129,6 +135,27 @@ try {
   const consoleText = await page.locator(".repl").innerText().catch(() => "");
   await shot("6-ended");
   report("ended", { console: consoleText.slice(-400), continues: continues + 1 });
+
+  // 4. Run File in Isolation: `apex run --mode isolation --report-json` in a terminal
+  //    task, then the report opens as a JSON document.
+  await page.locator(".tab", { hasText: "compute.py" }).first().click();
+  await palette("Apex: Run File in Isolation");
+  await page.waitForFunction(() => {
+    const text = document.querySelector(".editor-instance .view-lines")?.textContent ?? "";
+    return text.includes("exitStatus") && text.includes("isolation");
+  }, undefined, { timeout: 90000 });
+  const reportText = await editorText();
+  await shot("7-isolation-report");
+  report("isolation", { level: /"level":\s*"(\w+)"/.exec(reportText.replace(/\u00a0/g, " "))?.[1] ?? null,
+                        exit: /"exitStatus":\s*(\d+)/.exec(reportText.replace(/\u00a0/g, " "))?.[1] ?? null });
+
+  // 5. The status bar item runs Apex: Switch Mode; the server confirms with apex/status.
+  await page.locator(".statusbar-item", { hasText: "Apex: hybrid" }).click();
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: /^\s*isolation/ }).first().click();
+  const isolated = page.locator(".statusbar-item", { hasText: "Apex: isolation" });
+  await isolated.waitFor();
+  await shot("8-switched-mode");
+  report("switchmode", { status: (await isolated.textContent()).trim() });
 } catch (error) {
   await shot("failure").catch(() => undefined);
   console.log(JSON.stringify({ stage: "error", ok: false, message: String(error && error.stack || error) }));
