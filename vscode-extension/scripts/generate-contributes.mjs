@@ -116,9 +116,11 @@ if (isMain) {
     }
     console.log("package.json contributes and docs/editors/vscode.md are up to date");
   } else {
+    // Write only what changed: tests read these files while others may regenerate.
     pkg.contributes = wanted;
-    writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + "\n");
-    writeFileSync(docPath, wantedDoc);
+    const pkgText = JSON.stringify(pkg, null, 2) + "\n";
+    if (readFileSync(pkgPath, "utf-8") !== pkgText) writeFileSync(pkgPath, pkgText);
+    if (doc !== wantedDoc) writeFileSync(docPath, wantedDoc);
     console.log(`wrote contributes: ${Object.keys(wanted.configuration.properties).length} settings, ` +
                 `${wanted.commands.length} commands`);
   }
