@@ -81,18 +81,21 @@ def decode(rec):
     page = rec.fetch(0, 10 ** 7)
     events = array("q")
     events.frombytes(base64.b64decode(page["events"]))
-    rows = [list(map(str, r[:2])) for r in page["codes"]]
+    code_rows = [list(map(str, r[:2])) for r in page["codes"]]
     steps = []
     values = {}
-    for step, key, node in page["values"]:
+    vsteps = array("q")
+    vsteps.frombytes(base64.b64decode(page["valueSteps"]))
+    columns = zip(vsteps, (page["keyTable"][k] for k in page["valueKeys"]), page["values"])
+    for step, key, node in columns:
         if not isinstance(node, list):  # JSON-native scalars travel as themselves
             node = [type(node).__name__, repr(node), None, 0]
         values.setdefault(step, {})[key] = node
     for i, e in enumerate(events):
         kind, slot, cidx, arg = ev.unpack(e)
-        steps.append([page["start"] + i, ev.NAMES[kind], rows[cidx][1], arg,
+        steps.append([page["start"] + i, ev.NAMES[kind], code_rows[cidx][1], arg,
                       values.get(page["start"] + i, {})])
-    return page, rows, steps
+    return page, code_rows, steps
 
 
 def main():

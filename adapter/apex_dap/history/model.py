@@ -83,7 +83,14 @@ class History:
         chunk = array("q")
         chunk.frombytes(data)
         self.add_events(chunk)
-        self.add_values(page.get("values") or [])
+        if "valueSteps" in page:  # columns (recorder.fetch)
+            steps = array("q")
+            steps.frombytes(base64.b64decode(page["valueSteps"]))
+            table = page.get("keyTable") or []
+            self.add_values(list(map(list, zip(steps, (table[k] for k in page["valueKeys"]),
+                                                page["values"]))))
+        else:
+            self.add_values(page.get("values") or [])
 
     def add_events(self, chunk: Iterable[int]) -> None:
         step = self.end

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import importlib
+from array import array
 import os
 import sys
 import threading
@@ -129,7 +130,8 @@ class Recorder:
         gap = start < earliest
         start = max(start, earliest)
         stop = start + max(1, int(max_events))
-        parts, values, stacks = [], [], None
+        parts, stacks = [], None
+        value_steps, value_keys, values, key_table = array("q"), [], [], {}
         for chunk in chunks:
             events = chunk.events
             end = chunk.base + len(events)
@@ -146,7 +148,13 @@ class Recorder:
                 step = flat[i]
                 if step >= hi:
                     break
-                values.append([step, flat[i + 1], to_wire(flat[i + 2])])
+                key = flat[i + 1]
+                index = key_table.get(key)
+                if index is None:
+                    index = key_table[key] = len(key_table)
+                value_steps.append(step)
+                value_keys.append(index)
+                values.append(to_wire(flat[i + 2]))
                 i += 3
         data = b"".join(parts)
         rows = self.codes.rows
@@ -157,7 +165,10 @@ class Recorder:
         return {
             "earliest": earliest, "start": start, "end": start + len(data) // 8,
             "latest": self.store.end, "gap": gap,
-            "events": base64.b64encode(data).decode("ascii"), "values": values,
+            "events": base64.b64encode(data).decode("ascii"),
+            # values in columns: steps (int64, base64), key indexes into keyTable, values
+            "valueSteps": base64.b64encode(value_steps.tobytes()).decode("ascii"),
+            "valueKeys": value_keys, "keyTable": list(key_table), "values": values,
             "codes": [list(r) for r in rows[codes_known:]], "codesFrom": codes_known,
             "threads": [[i, s[0], s[1]] for i, s in enumerate(self.slots)],
             "stacks": {str(k): v for k, v in (stacks or {}).items()},
