@@ -242,7 +242,8 @@ def execute(request: RunRequest) -> RunReport:
         if mode == "isolation":
             program = [] if request.module else [os.path.dirname(start)]
             plan = sandbox.plan(runtime, cwd=cwd, socket_dir=listener.directory,
-                                stage_root=stage_root, read_paths=tuple(program))
+                                stage_root=stage_root, read_paths=tuple(program),
+                                python=request.python)
             report.isolation, report.layers = plan.level, dict(plan.layers)
             report.sandbox = plan.via if plan.wrap else None
         else:

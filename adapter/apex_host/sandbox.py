@@ -121,6 +121,21 @@ def find_bwrap() -> str | None:
     return shutil.which("bwrap")
 
 
+def runtime_paths(python: str | None = None) -> tuple[str, ...]:
+    """What the program needs to start: its interpreter and the harness's code.
+
+    A virtual environment or checkout under /tmp would otherwise vanish behind the
+    private /tmp (CI clones land there)."""
+    import apex_harness
+    import apex_policy
+    python = python or sys.executable
+    paths = [os.path.dirname(os.path.abspath(python)),
+             os.path.dirname(os.path.realpath(python)), sys.prefix, sys.base_prefix]
+    for package in (apex_harness, apex_policy):
+        paths.append(os.path.dirname(os.path.dirname(os.path.abspath(package.__file__))))
+    return tuple(paths)
+
+
 def _visible_under_tmp(paths) -> list[str]:
     """Paths under /tmp the program must still see once /tmp is private (read-only)."""
     out = []
@@ -133,8 +148,9 @@ def _visible_under_tmp(paths) -> list[str]:
 
 
 def plan(runtime: dict, *, cwd: str, socket_dir: str, stage_root: str,
-         read_paths: tuple[str, ...] = ()) -> SandboxPlan:
+         read_paths: tuple[str, ...] = (), python: str | None = None) -> SandboxPlan:
     """Work out which layers this machine can give and the command prefix for them."""
+    read_paths = tuple(read_paths) + runtime_paths(python)
     limits = runtime.get("limits") or {}
     result = SandboxPlan(rlimits=rlimits_for(limits), network=network_allowed(runtime))
     result.layers["rlimits"] = "ok"
