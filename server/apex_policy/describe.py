@@ -18,7 +18,7 @@ def flatten(settings: Settings) -> Dict[str, Any]:
     out: Dict[str, Any] = {"mode": settings.mode}
     for key in KEYS.values():
         name = key.name
-        if name == "mode" or name == "permissions":
+        if name in ("mode", "permissions", "overrides"):
             continue
         if key.section == "analysis":
             holder: Any = settings.analysis.taint if name.startswith("taint.") else settings.analysis
@@ -34,6 +34,10 @@ def flatten(settings: Settings) -> Dict[str, Any]:
             value = getattr(policy.audit, key.attribute[1])
         out[name] = jsonable(value)
     out["permissions"] = [permission_json(p) for p in policy.permissions]
+    out["overrides"] = [{"paths": list(o.paths), "source": o.source,
+                         "capabilities": {cap: {"action": rule.action, "allow": list(rule.allow)}
+                                          for cap, rule in o.capabilities.items()}}
+                        for o in policy.overrides]
     return out
 
 

@@ -18,7 +18,7 @@ from typing import Any, Dict, List
 from .capabilities import (CAPABILITIES, CAPABILITY_DOCS, DEBUG_OPERATION_DOCS,
                            DEBUG_OPERATIONS, DEFAULT_MODE, MODE_DOCS, MODES)
 from .detection import ATTRIBUTES, CALLS, METHODS
-from .keys import KEYS, PERMISSION_FIELDS, Key
+from .keys import KEYS, OVERRIDE_FIELDS, PERMISSION_FIELDS, Key
 from .modes import CAPABILITY_DEFAULTS, DEBUG_DEFAULTS, LIMIT_DEFAULTS, RATIONALE
 from .schema import key_default, mode_defaults
 from .units import format_duration, format_size
@@ -35,6 +35,7 @@ _KIND_NAMES = {
     "string": "string", "count": "integer", "size": "size (`512MB`, `1GiB`)",
     "duration": "duration (`30s`, `5m`, `2h`)", "expiry": "timestamp or duration",
     "operations": "list of debug operations", "permissions": "array of tables",
+    "overrides": "array of tables", "capability-rules": "table capability → rule",
 }
 
 
@@ -60,7 +61,7 @@ def _default_cell(key: Key) -> str:
         return "<br>".join(f"{mode}: {_value(key, v)}" for mode, v in by_mode.items())
     if key.name == "mode":
         return f'`"{DEFAULT_MODE}"`'
-    if key.name == "permissions":
+    if key.name in ("permissions", "overrides"):
         return "none"
     return _value(key, key_default(key))
 
@@ -122,6 +123,13 @@ def _detection_table() -> str:
 def _permission_table() -> str:
     rows = ["| Key | Type | Description |", "|---|---|---|"]
     for name, f in PERMISSION_FIELDS.items():
+        rows.append(f"| `{name}` | {_KIND_NAMES.get(f.metadata['kind'])} | {f.metadata['doc']} |")
+    return "\n".join(rows) + "\n"
+
+
+def _override_table() -> str:
+    rows = ["| Key | Type | Description |", "|---|---|---|"]
+    for name, f in OVERRIDE_FIELDS.items():
         rows.append(f"| `{name}` | {_KIND_NAMES.get(f.metadata['kind'])} | {f.metadata['doc']} |")
     return "\n".join(rows) + "\n"
 
@@ -237,6 +245,42 @@ api.example.com:443 is denied ..."); when it is computed at run time, the
 verdict is the capability's action and the message lists the allowed scopes.
 
 {_detection_table()}
+### Per-path overrides
+
+`[[tool.apex.overrides]]` gives the files under some paths their own
+capability rules, like ruff's per-file settings: a call is judged by the last
+override whose `paths` cover the file the call is written in and that names
+the capability; otherwise by `[tool.apex.capabilities]`. A rule part an
+override does not give (`action` or `allow`) keeps the project's value.
+
+```toml
+[[tool.apex.overrides]]
+paths = ["src/net/**"]
+capabilities = {{ network = "allow" }}
+
+[[tool.apex.overrides]]
+paths = ["scripts/**"]
+capabilities = {{ subprocess = {{ allow = ["git"] }} }}
+```
+
+{_override_table()}
+Each key is validated with its position like every other key, and `apex
+policy show` lists the overrides with the line that wrote them (origins
+`overrides[N].capabilities.<capability>.<part>`). A verdict from an override
+names that line ("... is denied in isolation mode — policy:
+pyproject.toml:12").
+
+**Where overrides apply.** The static verdicts (the editor, `apex check`) and
+`Policy.decide(capability, target, path=FILE)` /
+`RuntimePolicy.decide(capability, target, path=FILE)` apply them: the
+override table travels in `Policy.to_runtime()`. The runtime guard in the
+harness does not yet tell which source file made a guarded call (an audit
+hook sees the event, not a reliable caller), so it calls `decide` without
+`path` and **at run time overrides do not apply yet: the project-wide rule
+decides**. Until the guard passes the caller's file, an override is
+static-analysis-only; allow a target with the capability's `allow` scopes
+when the running program needs it.
+
 ### At run time
 
 The harness builds `apex_policy.runtime.RuntimePolicy` from

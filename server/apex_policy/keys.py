@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from .analysis_settings import AnalysisSettings, TaintSettings
 from .capabilities import (ACTIONS, CAPABILITIES, CAPABILITY_DOCS, DEBUG_OPERATION_DOCS,
                            DEBUG_OPERATIONS, GATES, MODES)
-from .model import AuditSettings, CapabilityRule, Limits, Permission
+from .model import AuditSettings, CapabilityOverride, CapabilityRule, Limits, Permission
 from .units import parse_duration, parse_size
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -74,6 +74,9 @@ def _build_keys() -> Dict[str, Key]:
     keys.append(Key("permissions", "permissions",
                     "Grants of debug operations for hybrid mode (an array of tables, "
                     "`[[tool.apex.permissions]]`; see below).", "resource", "policy"))
+    keys.append(Key("overrides", "overrides",
+                    "Capability rules for some paths (an array of tables, "
+                    "`[[tool.apex.overrides]]`; see below).", "resource", "policy"))
     keys += _from_fields(Limits, "limits.", "policy")
     keys += _from_fields(AuditSettings, "audit.", "policy")
     return {k.name: k for k in keys}
@@ -84,6 +87,9 @@ KEYS: Dict[str, Key] = _build_keys()
 #: Tables whose members are keys (everything else in [tool.apex] is a leaf).
 TABLES = ("taint", "capabilities", "debug", "limits", "audit", "modes") + tuple(
     f"capabilities.{fold(c)}" for c in CAPABILITIES)
+
+OVERRIDE_FIELDS = {fold(f.name): f for f in dataclasses.fields(CapabilityOverride)
+                   if "kind" in f.metadata}
 
 PERMISSION_FIELDS = {fold(f.name): f for f in dataclasses.fields(Permission)
                      if "kind" in f.metadata}
@@ -245,6 +251,13 @@ KIND_TYPES: Dict[str, Dict[str, Any]] = {
     "duration": {"type": ["number", "string", "null"]},
     "expiry": {"type": "string"},
     "operations": {"type": "array", "items": {"type": "string", "enum": list(DEBUG_OPERATIONS)}},
+    "capability-rules": {"type": "object", "additionalProperties": False, "properties": {
+        cap: {"anyOf": [{"type": "string", "enum": list(ACTIONS)},
+                        {"type": "object", "additionalProperties": False,
+                         "properties": {"action": {"type": "string", "enum": list(ACTIONS)},
+                                        "allow": {"type": "array",
+                                                  "items": {"type": "string"}}}}]}
+        for cap in CAPABILITIES}},
 }
 
 

@@ -23,8 +23,9 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .analysis_settings import AnalysisSettings, TaintSettings
 from .capabilities import CAPABILITIES, DEBUG_OPERATIONS, DEFAULT_MODE, MODES
-from .keys import KEYS, PERMISSION_FIELDS, TABLES, VALIDATORS, IndexedError, Key, fold
-from .model import AuditSettings, CapabilityRule, Limits, Permission, Policy, Settings
+from .keys import KEYS, OVERRIDE_FIELDS, PERMISSION_FIELDS, TABLES, VALIDATORS, IndexedError, Key, fold
+from .model import (AuditSettings, CapabilityOverride, CapabilityRule, Limits, Permission,
+                    Policy, Settings)
 from .modes import CAPABILITY_DEFAULTS, DEBUG_DEFAULTS, LIMIT_DEFAULTS
 from .tomlpos import TomlPositions
 from .units import parse_expiry
@@ -211,6 +212,8 @@ class _Merger:
         self.origins: Dict[str, Origin] = {}
         self.errors: List[SettingsError] = []
         self.permissions: List[Permission] = []
+        #: (paths, {capability: {"action"/"allow": value}}, source), filled in by _build.
+        self.overrides: List[Tuple[Tuple[str, ...], Dict[str, Dict[str, Any]], str]] = []
 
     def set(self, key: str, value: Any, origin: Origin) -> None:
         self.values[key] = value
@@ -236,6 +239,8 @@ class _Merger:
                 self._modes(layer, parts, value, mode)
             elif name == "permissions":
                 self._permissions(layer, parts, value)
+            elif name == "overrides":
+                self._overrides(layer, parts, value)
             elif len(rel) == 2 and _norm(rel[0]) == "capabilities":
                 self._capability(layer, parts, value, skip)
             elif name in _TABLES:
@@ -310,6 +315,99 @@ class _Merger:
             if permission is not None:
                 self.permissions.append(permission)
         self.origins["permissions"] = _origin_at(layer, parts)
+
+    def _overrides(self, layer: _Layer, parts: Tuple[Any, ...], value: Any) -> None:
+        if isinstance(value, Mapping):
+            value = [value]
+        if not isinstance(value, list):
+            self.error(layer, parts, "expected an array of tables ([[tool.apex.overrides]])")
+            return
+        for index, entry in enumerate(value):
+            where = parts + (index,)
+            if not isinstance(entry, Mapping):
+                self.error(layer, where, f"expected a table, got {_show(entry)}")
+                continue
+            self._override(layer, where, entry)
+        self.origins["overrides"] = _origin_at(layer, parts)
+
+    def _override(self, layer: _Layer, where: Tuple[Any, ...], entry: Mapping[str, Any]) -> None:
+        paths: Tuple[str, ...] = ()
+        rules: Dict[str, Dict[str, Any]] = {}
+        ok = True
+        for raw_key, raw in entry.items():
+            name = _norm(raw_key)
+            if name not in OVERRIDE_FIELDS:
+                self.error(layer, where + (raw_key,), _unknown(name, OVERRIDE_FIELDS))
+                ok = False
+            elif name == "paths":
+                try:
+                    paths = VALIDATORS["strings"](raw)
+                except IndexedError as exc:
+                    self.error(layer, where + (raw_key, exc.index), str(exc))
+                    ok = False
+                except ValueError as exc:
+                    self.error(layer, where + (raw_key,), str(exc))
+                    ok = False
+            elif not isinstance(raw, Mapping):
+                self.error(layer, where + (raw_key,), "expected a table of capability = "
+                                                      f"allow/audit/deny, got {_show(raw)}")
+                ok = False
+            else:
+                ok = self._override_rules(layer, where + (raw_key,), raw, rules) and ok
+        if ok and not paths:
+            self.error(layer, where, 'an override needs paths = ["src/net/**", ...]')
+            ok = False
+        if ok and not rules:
+            self.error(layer, where, "an override needs capabilities = { network = "
+                                     '"allow", ... }')
+            ok = False
+        if not ok:
+            return
+        line, _ = layer.position(where)
+        source = _short(layer) + (f":{line}" if line else f" overrides[{where[-1]}]")
+        index = len(self.overrides)
+        self.overrides.append((paths, rules, source))
+        origin = _origin_at(layer, where)
+        for cap, fields in rules.items():
+            for part in fields:
+                self.origins[f"overrides[{index}].capabilities.{cap}.{part}"] = origin
+
+    def _override_rules(self, layer: _Layer, parts: Tuple[Any, ...], table: Mapping[str, Any],
+                        rules: Dict[str, Dict[str, Any]]) -> bool:
+        ok = True
+        for raw_cap, raw in table.items():
+            cap = _norm(raw_cap)
+            at = parts + (raw_cap,)
+            if cap not in CAPABILITIES:
+                self.error(layer, at, f"unknown capability {raw_cap!r}; expected one of "
+                                      f"{', '.join(CAPABILITIES)}")
+                ok = False
+                continue
+            fields = {"action": raw} if isinstance(raw, str) else raw
+            if not isinstance(fields, Mapping):
+                self.error(layer, at, "expected one of allow/audit/deny or a table "
+                                      f"{{ action = ..., allow = [...] }}, got {_show(raw)}")
+                ok = False
+                continue
+            rule: Dict[str, Any] = {}
+            for raw_part, value in fields.items():
+                part = _norm(raw_part)
+                spot = at if isinstance(raw, str) else at + (raw_part,)
+                if part not in ("action", "allow"):
+                    self.error(layer, spot, _unknown(part, {"action": 0, "allow": 0}))
+                    ok = False
+                    continue
+                key = KEYS[f"capabilities.{cap}.{part}"]
+                try:
+                    rule[part] = VALIDATORS[key.kind](value)
+                except IndexedError as exc:
+                    self.error(layer, spot + (exc.index,), str(exc))
+                    ok = False
+                except ValueError as exc:
+                    self.error(layer, spot, str(exc))
+                    ok = False
+            rules[cap] = rule
+        return ok
 
     def _permission(self, layer: _Layer, where: Tuple[Any, ...],
                     entry: Mapping[str, Any]) -> Optional[Permission]:
@@ -417,6 +515,7 @@ def _defaults(merger: _Merger, mode: str) -> None:
     for name, value in LIMIT_DEFAULTS[mode].items():
         merger.set(f"limits.{fold(name)}", value, by_mode)
     merger.origins["permissions"] = default
+    merger.origins["overrides"] = default
 
 
 def _build(merger: _Merger, mode: str, root: str, source: str) -> Settings:
@@ -433,8 +532,13 @@ def _build(merger: _Merger, mode: str, root: str, source: str) -> Settings:
                                         tuple(values[f"capabilities.{cap}.allow"]))
                     for cap in CAPABILITIES}
     debug = {op: values[f"debug.{op}"] for op in DEBUG_OPERATIONS}
+    # An override's rule keeps the project's value for any part it does not give.
+    overrides = tuple(CapabilityOverride(paths, {
+        cap: CapabilityRule(fields.get("action", capabilities[cap].action),
+                            tuple(fields.get("allow", capabilities[cap].allow)))
+        for cap, fields in rules.items()}, source) for paths, rules, source in merger.overrides)
     policy = Policy(mode=mode, capabilities=capabilities, debug=debug,
-                    permissions=tuple(merger.permissions), limits=Limits(**fill(Limits, "limits.")),
+                    permissions=tuple(merger.permissions), overrides=overrides, limits=Limits(**fill(Limits, "limits.")),
                     audit=AuditSettings(**fill(AuditSettings, "audit.")), root=root, source=source)
     return Settings(mode=mode, analysis=analysis, policy=policy)
 

@@ -30,6 +30,26 @@ class CapabilityRule:
 
 
 @dataclass(frozen=True)
+class CapabilityOverride:
+    """Capability rules for the files under some paths (``[[tool.apex.overrides]]``),
+    like ruff's per-file settings: the last override whose paths match a file wins."""
+
+    paths: Tuple[str, ...] = setting((), doc="Path globs (relative to the project root) of "
+                                             "the source files the override governs: calls "
+                                             "made from code in these files.", kind="strings")
+    capabilities: Mapping[str, CapabilityRule] = setting(
+        None, default_factory=dict, doc="Capability rules for those files, written like "
+        "`[tool.apex.capabilities]` (`{ network = \"allow\" }` or `{ network = { action = "
+        "\"deny\", allow = [...] } }`); a key not given keeps the project's value.",
+        kind="capability-rules")
+    #: Where the override was written ("pyproject.toml:12").
+    source: str = field(default="", compare=False)
+
+    def covers(self, root: str, path: str) -> bool:
+        return any(_path_match(root, p, path) for p in self.paths)
+
+
+@dataclass(frozen=True)
 class Permission:
     """A grant of debug operations in hybrid mode, optionally scoped and expiring."""
 
@@ -123,6 +143,8 @@ class Policy:
     #: Debug operation -> ``allow`` | ``permission`` | ``deny``.
     debug: Mapping[str, str] = field(default_factory=dict)
     permissions: Tuple[Permission, ...] = ()
+    #: Per-path capability rules; the last one matching a file wins.
+    overrides: Tuple[CapabilityOverride, ...] = ()
     limits: Limits = field(default_factory=Limits)
     audit: AuditSettings = field(default_factory=AuditSettings)
     #: The project root: scopes and audit paths are relative to it.
@@ -131,12 +153,26 @@ class Policy:
     source: str = "built-in defaults"
 
     # -- capabilities -----------------------------------------------------
-    def capability(self, name: str) -> CapabilityRule:
+    def capability(self, name: str, path: Optional[str] = None) -> CapabilityRule:
+        """The rule for ``name``; with ``path`` (the file making the call), the last
+        override covering that file and naming the capability wins."""
+        override = self.override_for(name, path)
+        if override is not None:
+            return override.capabilities[name]
         return self.capabilities.get(name, CapabilityRule())
 
-    def decide(self, capability: str, target: Any = None) -> str:
-        """``allow`` | ``audit`` | ``deny`` for a use of ``capability`` on ``target``."""
-        return self.runtime().decide(capability, target)
+    def override_for(self, name: str, path: Optional[str]) -> Optional[CapabilityOverride]:
+        if path is None:
+            return None
+        for override in reversed(self.overrides):
+            if name in override.capabilities and override.covers(self.root, path):
+                return override
+        return None
+
+    def decide(self, capability: str, target: Any = None, path: Optional[str] = None) -> str:
+        """``allow`` | ``audit`` | ``deny`` for a use of ``capability`` on ``target``
+        by code in the file ``path`` (None: the project-wide rule)."""
+        return self.runtime().decide(capability, target, path=path)
 
     def runtime(self) -> RuntimePolicy:
         """The same policy as the harness sees it (built once per Policy)."""
@@ -200,6 +236,11 @@ class Policy:
             "source": self.source,
             "capabilities": {name: {"action": rule.action, "allow": list(rule.allow)}
                              for name, rule in self.capabilities.items()},
+            "overrides": [{"paths": list(o.paths), "source": o.source,
+                           "capabilities": {name: {"action": rule.action,
+                                                   "allow": list(rule.allow)}
+                                            for name, rule in o.capabilities.items()}}
+                          for o in self.overrides],
             "limits": limits,
             "audit": {"enabled": self.audit.enabled,
                       "path": audit_path(self.root, self.audit.path),

@@ -35,11 +35,14 @@ _PATH_CAPABILITIES = ("filesystem_write", "filesystem_read")
 class RuntimePolicy:
     """Fast answers for the runtime guard. Immutable after construction."""
 
-    __slots__ = ("mode", "root", "source", "_actions", "_scopes", "limits", "audit")
+    __slots__ = ("mode", "root", "source", "_actions", "_scopes", "limits", "audit",
+                 "_overrides")
 
     def __init__(self, mode: str, root: str, source: str,
                  capabilities: Dict[str, Tuple[str, Tuple[str, ...]]],
-                 limits: Dict[str, Any], audit: Dict[str, Any]) -> None:
+                 limits: Dict[str, Any], audit: Dict[str, Any],
+                 overrides: Tuple[Tuple[Tuple[str, ...], Dict[str, Tuple[str, Tuple[str, ...]]]],
+                                  ...] = ()) -> None:
         self.mode = mode
         self.root = os.path.abspath(root)
         self.source = source
@@ -47,30 +50,47 @@ class RuntimePolicy:
         self._scopes = {name: scopes for name, (_, scopes) in capabilities.items() if scopes}
         self.limits = dict(limits)
         self.audit = dict(audit)
+        #: (path globs, {capability: (action, scopes)}), in file order; the last match wins.
+        self._overrides = tuple(overrides)
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "RuntimePolicy":
-        caps = {}
-        for name, rule in (data.get("capabilities") or {}).items():
-            action = rule.get("action", "allow") if isinstance(rule, dict) else str(rule)
-            if action not in ("allow", "audit", "deny"):
-                action = "deny"  # an unreadable rule fails closed
-            allow = tuple(rule.get("allow", ())) if isinstance(rule, dict) else ()
-            caps[name] = (action, allow)
+        caps = _rules(data.get("capabilities"))
+        overrides = []
+        for entry in data.get("overrides") or ():
+            if isinstance(entry, dict) and entry.get("paths"):
+                overrides.append((tuple(str(p) for p in entry["paths"]),
+                                  _rules(entry.get("capabilities"))))
         return cls(str(data.get("mode", "development")), str(data.get("root", ".")),
                    str(data.get("source", "")), caps, data.get("limits") or {},
-                   data.get("audit") or {})
+                   data.get("audit") or {}, tuple(overrides))
 
     def action(self, capability: str) -> str:
         """The capability's action ignoring scopes. Unknown capabilities are audited."""
         return self._actions.get(capability, "audit")
 
-    def decide(self, capability: str, target: Any = None) -> str:
-        """``allow`` | ``audit`` | ``deny``. Never raises."""
+    def _override(self, capability: str, path: str) -> Optional[Tuple[str, Tuple[str, ...]]]:
+        for globs, rules in reversed(self._overrides):
+            rule = rules.get(capability)
+            if rule is not None:
+                try:
+                    if any(path_matches(g, path, self.root) for g in globs):
+                        return rule
+                except Exception:  # a malformed path must not break the guard
+                    continue
+        return None
+
+    def decide(self, capability: str, target: Any = None, path: Optional[str] = None) -> str:
+        """``allow`` | ``audit`` | ``deny``. ``path``: the source file making the call,
+        when the caller knows it (selects a per-path override). Never raises."""
         action = self._actions.get(capability, "audit")
+        scopes = self._scopes.get(capability)
+        if path is not None and self._overrides:
+            rule = self._override(capability, path)
+            if rule is not None:
+                action, scopes = rule
         if action == "allow" or target is None:
             return action
-        scopes = self._scopes.get(capability)
         if not scopes:
             return action
         try:
@@ -79,6 +99,17 @@ class RuntimePolicy:
         except Exception:  # a malformed target must not break the guard
             return action
         return action
+
+
+def _rules(table: Any) -> Dict[str, Tuple[str, Tuple[str, ...]]]:
+    caps = {}
+    for name, rule in (table or {}).items():
+        action = rule.get("action", "allow") if isinstance(rule, dict) else str(rule)
+        if action not in ("allow", "audit", "deny"):
+            action = "deny"  # an unreadable rule fails closed
+        allow = tuple(rule.get("allow", ())) if isinstance(rule, dict) else ()
+        caps[name] = (action, allow)
+    return caps
 
 
 def scope_matches(capability: str, scopes: Tuple[str, ...], target: Any, root: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, Dict, List
 
 from .capabilities import CAPABILITIES, MODES
 from .describe import jsonable
-from .keys import KEYS, KIND_TYPES, PERMISSION_FIELDS, Key
+from .keys import KEYS, KIND_TYPES, OVERRIDE_FIELDS, PERMISSION_FIELDS, Key
 from .modes import CAPABILITY_DEFAULTS, DEBUG_DEFAULTS, LIMIT_DEFAULTS
 
 
@@ -79,6 +79,17 @@ def _permission_schema() -> Dict[str, Any]:
                       "required": ["operations"], "properties": props}}
 
 
+def _override_schema() -> Dict[str, Any]:
+    props = {}
+    for name, f in OVERRIDE_FIELDS.items():
+        prop = dict(KIND_TYPES.get(f.metadata["kind"], {}))
+        prop["description"] = f.metadata["doc"]
+        props[name] = prop
+    return {"type": "array", "description": KEYS["overrides"].doc, "scope": "resource",
+            "items": {"type": "object", "additionalProperties": False,
+                      "required": ["paths", "capabilities"], "properties": props}}
+
+
 def settings_schema() -> Dict[str, Any]:
     """A JSON Schema of ``[tool.apex]``."""
     schema: Dict[str, Any] = {
@@ -88,7 +99,7 @@ def settings_schema() -> Dict[str, Any]:
         "additionalProperties": False,
     }
     for key in KEYS.values():
-        if key.name == "permissions":
+        if key.name in ("permissions", "overrides"):
             continue
         _insert(schema, key.name.split("."), _property(key))
     caps = schema["properties"]["capabilities"]["properties"]
@@ -99,6 +110,7 @@ def settings_schema() -> Dict[str, Any]:
         caps[cap] = {"description": action["description"],
                      "anyOf": [{"type": "string", "enum": ["allow", "audit", "deny"]}, table]}
     schema["properties"]["permissions"] = _permission_schema()
+    schema["properties"]["overrides"] = _override_schema()
     per_mode = {k: v for k, v in schema["properties"].items() if k not in ("mode",)}
     schema["properties"]["modes"] = {
         "type": "object", "additionalProperties": False,
@@ -143,7 +155,7 @@ def vscode_configuration(prefix: str = "apex") -> Dict[str, Any]:
     """
     out: Dict[str, Any] = {}
     for key in KEYS.values():
-        if key.name == "permissions":
+        if key.name in ("permissions", "overrides"):  # arrays of tables: files only
             continue
         parts = key.name.split(".")
         name = ".".join([prefix] + [p if p in CAPABILITIES else _camel(p) for p in parts])

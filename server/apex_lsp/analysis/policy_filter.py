@@ -57,12 +57,16 @@ def apply_policy(findings: Iterable[Finding], policy: Any, *,
             partners.setdefault(_place(finding, finding.capability), index)
     extra: list[Finding] = []
     for use in uses:
-        rule = policy.capability(use.capability)
+        # A [[tool.apex.overrides]] entry covering the file replaces the project's rule.
+        where = _override_path(use.path, policy)
+        rule = policy.capability(use.capability, where) if where else \
+            policy.capability(use.capability)
         target = _TARGET.search(use.message)
         if target is not None:
             # A literal target is judged as the runtime guard would judge it.
-            action = policy.decide(use.capability, _static_target(use.capability,
-                                                                  target.group(1), policy))
+            static = _static_target(use.capability, target.group(1), policy)
+            action = policy.decide(use.capability, static, path=where) if where else \
+                policy.decide(use.capability, static)
         else:
             action = rule.action
         if action == "allow":
@@ -71,7 +75,8 @@ def apply_policy(findings: Iterable[Finding], policy: Any, *,
         scopes = tuple(getattr(rule, "allow", ()) or ())
         if scopes and target is None:
             verdict += f" (allowed for {', '.join(_scope_text(s) for s in scopes)})"
-        verdict += f" — policy: {label}"
+        override = policy.override_for(use.capability, where) if where else None
+        verdict += f" — policy: {override.source if override is not None else label}"
         severity = Severity.HIGH if action == "deny" else Severity.INFO
         partner = partners.get(_place(use, use.capability))
         if partner is not None:
@@ -130,6 +135,13 @@ def _static_target(capability: str, target: str, policy: Any) -> str:
     if capability in ("filesystem_write", "filesystem_read") and not os.path.isabs(target):
         return os.path.join(getattr(policy, "root", "."), os.path.expanduser(target))
     return target
+
+
+def _override_path(path: str | None, policy: Any) -> str | None:
+    """The finding's file when the policy has per-path overrides (else None: no lookup)."""
+    if not path or not getattr(policy, "overrides", None):
+        return None
+    return path
 
 
 def _scope_text(scope: str) -> str:
