@@ -225,9 +225,69 @@ def test_closure_free_variables_changed_is_reported(target_python, make_target, 
     report = t.reload()
     assert names(report, "patched") == ["app.make_adder"]
     stale = {s["name"]: s["reason"] for s in report["stale"]}
-    assert "free variables changed" in stale["make_adder.<locals>.add"]
+    # `m` never existed in the call that made `adder` (it has returned): no cell to reuse.
+    assert "new free variable m is local to the enclosing function" in \
+        stale["make_adder.<locals>.add"]
     # The old closure keeps its code and cell; new closures get the new code and cells.
     assert t.ask("(adder(1), make_adder(2)(1))") == "= (2, 2001)"
+
+
+def test_closure_losing_a_free_variable_is_rebuilt_and_rebound(target_python, make_target,
+                                                                 tmp_path):
+    t = make_target(target_python, APP)
+    assert t.ask("(adder(1), __import__('other').adder is adder)") == "= (2, True)"
+    edit(tmp_path / "app.py", "        return x + n\n", "        return x + 5\n")
+    report = t.reload()
+    patched = {e["name"]: e.get("note") for e in report["patched"]}
+    assert "app.make_adder" in patched
+    note = patched["app.make_adder.<locals>.add"]
+    assert "closure rebuilt (free variables n -> none)" in note
+    assert not report["stale"]
+    # The live closure was replaced where it is bound: app's global and other's
+    # `from app import *` copy both run the new code.
+    assert t.ask("(adder(1), __import__('other').adder(1), make_adder(2)(1))") == "= (6, 6, 6)"
+
+
+SIBLINGS = APP + '''
+
+def make_counter(start):
+    step = 1
+
+    def bump():
+        return start + 1
+
+    def peek():
+        return (start, step)
+    return bump, peek
+
+
+bump, peek = make_counter(10)
+handlers = [bump]
+
+
+class Box:
+    pass
+
+
+box = Box()
+box.fn = bump
+'''
+
+
+def test_closure_gaining_a_free_variable_reuses_the_calls_cells(target_python, make_target,
+                                                                tmp_path):
+    t = make_target(target_python, SIBLINGS)
+    assert t.ask("(bump(), handlers[0](), box.fn())") == "= (11, 11, 11)"
+    edit(tmp_path / "app.py", "        return start + 1\n", "        return start + step * 100\n")
+    report = t.reload()
+    patched = {e["name"]: e.get("note") for e in report["patched"]}
+    note = patched["app.make_counter.<locals>.bump"]
+    assert "closure rebuilt (free variables start -> start, step)" in note
+    assert not report["stale"]
+    # `step` is the cell of the call that made `bump`, found through `peek` (same call):
+    # a change to it is seen by both.
+    assert t.ask("(bump(), handlers[0](), box.fn(), peek())") == "= (110, 110, 110, (10, 1))"
+    assert t.ask("make_counter(5)[0]()") == "= 105"
 
 
 def test_method_starting_to_use_super_is_rebuilt(target_python, make_target, tmp_path):

@@ -138,16 +138,17 @@ class ModulePatch:
             return
         shape_changed = codetools.signature_shape(current) != codetools.signature_shape(new.code)
         self._swap(target, new.code, live, namespace, name, owner)
-        stale = recode.patch_nested(current, new.code)
+        rebuilt, stale = recode.patch_nested(current, new.code)
         if shape_changed or body_changed:
             self._defaults(report, public, new, target)
         report.patched(self._label(new.qualname),
                        "generator: running generators keep the old code"
                        if codetools.is_generator(new.code) else None)
-        for inner in stale:
+        for inner, note in rebuilt:
+            report.patched(self._label("%s.<locals>.%s" % (new.qualname, inner)), note)
+        for inner, reason in stale:
             report.stale(self.name, "%s.<locals>.%s" % (new.qualname, inner),
-                         "live closures of %s keep the old code: its free variables changed"
-                         % inner)
+                         "a live closure of %s keeps the old code: %s" % (inner, reason))
 
     def _swap(self, target, code, live, namespace, name, owner):
         try:

@@ -112,10 +112,17 @@ def set_code(function, code: types.CodeType) -> None:
     function.__code__ = code
 
 
-def patch_nested(old: types.CodeType, new: types.CodeType) -> list:
+def patch_nested(old: types.CodeType, new: types.CodeType) -> tuple:
     """Give live inner functions (closures made by earlier calls of the outer function)
-    the new code of their definition. Returns the names whose closures stay stale."""
-    stale = []
+    the new code of their definition.
+
+    Same free variables: ``__code__`` is replaced in place. Different free variables:
+    a new function object with rebuilt cells replaces the old one where it is bound
+    (``rebind_closure``). Returns ``(rebuilt, stale)``: ``rebuilt`` lists
+    ``(name, note)`` for closures replaced by new objects, ``stale`` lists
+    ``(name, reason)`` for closures that keep the old code.
+    """
+    rebuilt, stale = [], []
     old_nested = codetools.nested_codes(old)
     new_nested = codetools.nested_codes(new)
     for name, olds in old_nested.items():
@@ -125,10 +132,121 @@ def patch_nested(old: types.CodeType, new: types.CodeType) -> list:
         for old_code, new_code in zip(olds, news):
             if codetools.same_logic(old_code, new_code):
                 continue
-            for referrer in gc.get_referrers(old_code):
-                if isinstance(referrer, types.FunctionType) and referrer.__code__ is old_code:
-                    try:
-                        set_code(referrer, new_code)
-                    except Refused:
-                        stale.append(name)
-    return sorted(set(stale))
+            # Tuples, not lists: _rebind replaces the function in every list referring to it.
+            live = tuple(f for f in gc.get_referrers(old_code)
+                         if isinstance(f, types.FunctionType) and f.__code__ is old_code)
+            siblings = _closures_by_cell() if any(
+                old_code.co_freevars != new_code.co_freevars for _ in live[:1]) else {}
+            for function in live:
+                if old_code.co_freevars == new_code.co_freevars:
+                    function.__code__ = new_code
+                    continue
+                try:
+                    note = rebind_closure(function, new_code, siblings)
+                except Refused as exc:
+                    stale.append((name, str(exc)))
+                else:
+                    rebuilt.append((name, note))
+    return rebuilt, stale
+
+
+def _closures_by_cell() -> dict:
+    """id(cell) -> the live functions whose closure holds it (closures made by one call
+    of an enclosing function share that call's cells)."""
+    index = {}
+    for obj in gc.get_objects():
+        if isinstance(obj, types.FunctionType) and obj.__closure__:
+            for cell in obj.__closure__:
+                index[id(cell)] = index.get(id(cell), ()) + (obj,)
+    return index
+
+
+def sibling_cells(function, siblings: dict) -> dict:
+    """Cells by name of the call that made ``function``: its own, and those of every
+    closure sharing one of its cells (made by the same call of the enclosing function)."""
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
+    for cell in list(cells.values()):
+        for other in siblings.get(id(cell), ()):
+            for name, other_cell in zip(other.__code__.co_freevars, other.__closure__ or ()):
+                cells.setdefault(name, other_cell)
+    return cells
+
+
+def rebind_closure(function, code: types.CodeType, siblings: dict) -> str:
+    """Replace the live closure ``function`` by a new function running ``code`` whose
+    free variables differ: cells are reused by name (its own, or a sibling closure's of
+    the same enclosing call); a free variable no live closure holds is refused (the
+    enclosing call that would have set it has returned). The new function is rebound
+    in every dict and list that held the old one; returns a note saying where, and which
+    references could not be updated."""
+    known = sibling_cells(function, siblings)
+    missing = [n for n in code.co_freevars if n not in known]
+    if missing:
+        raise Refused("its new free variable%s %s %s local to the enclosing function, and "
+                      "no live closure of the call that made it holds %s (that call has "
+                      "returned): it keeps the old code"
+                      % ("s" if len(missing) > 1 else "", ", ".join(missing),
+                         "are" if len(missing) > 1 else "is",
+                         "them" if len(missing) > 1 else "it"))
+    closure = tuple(known[n] for n in code.co_freevars) or None
+    fresh = types.FunctionType(code, function.__globals__, function.__name__,
+                               function.__defaults__, closure)
+    fresh.__kwdefaults__ = function.__kwdefaults__
+    fresh.__qualname__ = function.__qualname__
+    fresh.__module__ = function.__module__
+    fresh.__doc__ = function.__doc__
+    fresh.__dict__.update(function.__dict__)
+    updated, missed = _rebind(function, fresh)
+    note = "closure rebuilt (free variables %s -> %s): rebound in %d place%s" % (
+        ", ".join(function.__code__.co_freevars) or "none",
+        ", ".join(code.co_freevars) or "none", updated, "" if updated == 1 else "s")
+    if missed:
+        note += "; not updated (still the old closure): " + ", ".join(sorted(set(missed)))
+    return note
+
+
+def _rebind(old, new) -> tuple:
+    """Replace ``old`` by ``new`` in the dicts (module globals, class namespaces,
+    instance attributes) and lists that refer to it. Returns (count, what was missed)."""
+    updated, missed = 0, []
+    for referrer in gc.get_referrers(old):
+        if isinstance(referrer, types.FrameType) or referrer is new.__dict__:
+            continue
+        if isinstance(referrer, dict):
+            keys = [k for k, v in referrer.items() if v is old]
+            owner = _class_of_namespace(referrer)
+            for key in keys:
+                if owner is not None:
+                    setattr(owner, key, new)     # through the type: keeps its caches right
+                else:
+                    referrer[key] = new
+                updated += 1
+        elif isinstance(referrer, list):
+            for index, value in enumerate(referrer):
+                if value is old:
+                    referrer[index] = new
+                    updated += 1
+        elif isinstance(referrer, types.MethodType):
+            missed.append("a bound method")
+        elif not isinstance(referrer, type) and isinstance(getattr(referrer, "__dict__", None), dict):
+            # An instance whose attributes live inline (3.11+): set them through it.
+            keys = [k for k, v in vars(referrer).items() if v is old]
+            for key in keys:
+                setattr(referrer, key, new)
+                updated += 1
+            if not keys:
+                missed.append("a " + type(referrer).__name__)
+        elif isinstance(referrer, types.CellType):
+            missed.append("a closure cell")
+        else:
+            missed.append("a " + type(referrer).__name__)
+    return updated, missed
+
+
+def _class_of_namespace(namespace: dict):
+    """The class whose namespace this dict is (a class's attributes must be set through
+    the class, so its method cache sees the change), else None."""
+    for referrer in gc.get_referrers(namespace):
+        if isinstance(referrer, type):
+            return referrer
+    return None
