@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -108,11 +109,14 @@ def _kill_tagged(tag: str) -> None:
 def journey(tmp_path, node_modules):
     _toolchain()
     _build_vsix(node_modules)
-    home, user_data = tmp_path / "home", tmp_path / "user-data"
+    # Short paths for everything holding a UNIX socket (code-server's IPC socket,
+    # Chromium's SingletonSocket): pytest-xdist's tmp_path can exceed the 108-byte limit.
+    short = Path(tempfile.mkdtemp(prefix="apex-vsc-"))
+    home, user_data = short / "home", short / "user-data"
     # Extensions outside /tmp, where users have them: `apex run --mode isolation` gives
     # the program a private /tmp, and the harness must stay visible inside it.
     extensions = E2E / "runs" / uuid.uuid4().hex / "extensions"
-    for d in (home, user_data / "User", extensions, tmp_path / "tmp"):
+    for d in (home, user_data / "User", extensions, short / "tmp"):
         d.mkdir(parents=True)
     (user_data / "User" / "settings.json").write_text(json.dumps(USER_SETTINGS))
     workspace = tmp_path / "vulnerable-app"
@@ -125,7 +129,7 @@ def journey(tmp_path, node_modules):
     # python3 there and runs the packages bundled in the vsix.
     bare_python = Path(os.path.realpath(sys.executable)).parent
     env = {"PATH": f"{NODE_BIN}:{bare_python}:/usr/local/bin:/usr/bin:/bin", "HOME": str(home),
-           "TMPDIR": str(tmp_path / "tmp"), "XDG_CONFIG_HOME": str(home / ".config"),
+           "TMPDIR": str(short / "tmp"), "XDG_CONFIG_HOME": str(home / ".config"),
            "XDG_DATA_HOME": str(home / ".local" / "share"), "XDG_CACHE_HOME": str(home / ".cache"),
            "LANG": "C.UTF-8", "APEX_E2E_TAG": tag}
     common = ["--user-data-dir", str(user_data), "--extensions-dir", str(extensions)]
@@ -147,6 +151,7 @@ def journey(tmp_path, node_modules):
         server.wait(timeout=10)
         log.close()
         shutil.rmtree(extensions.parent, ignore_errors=True)
+        shutil.rmtree(short, ignore_errors=True)
 
 
 def _port(log, server) -> int:
