@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import time
 from typing import Any, Callable
 
 from . import target as target_mod
@@ -57,21 +56,13 @@ def _inject_sync(pid: int, code_for: Callable[[str | None, str | None], str], on
     listener = Listener.open() if harness is None else None
     try:
         code = code_for(listener.address, listener.token) if listener else code_for(None, None)
+        # The harness and pydevd go in together: one freeze of the program. inject_code
+        # picks the route (gdb, probed for safety first; sys.remote_exec on 3.14+).
         try:
-            gdb = host_attach.find_working_gdb(executable)
+            host_attach.inject_code(pid, code, executable=executable,
+                                    scratch_dir=listener.directory if listener else None)
         except HarnessError as exc:
             raise InjectError(str(exc)) from None
-        # apex_host.attach.attach() injects only the harness; Apex needs pydevd started in
-        # the same injection (one freeze of the program), so it uses attach's gdb runner.
-        result: dict[str, Any] = {"route": "retry"}
-        for _ in range(5):
-            result = host_attach._run_gdb(gdb, pid, code)
-            if result["route"] != "retry":
-                break
-            time.sleep(0.02)  # the target was inside malloc: try again a moment later
-        if result["route"] in ("error", "retry"):
-            raise InjectError(f"could not inject into process {pid}: "
-                              f"{result.get('message') or result.get('reason')}")
         if listener is None:
             return harness
         try:
