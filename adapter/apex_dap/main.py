@@ -10,6 +10,7 @@ from typing import Any
 
 from .history.session import TimeTravelSession as Session
 from .protocol.server import DapServer
+from .protocol.wire import LineReader, PrefixedReader
 
 log = logging.getLogger("apex_dap")
 
@@ -28,7 +29,7 @@ async def _stdio_streams() -> tuple[asyncio.StreamReader, Any]:
     return reader, writer
 
 
-async def run_session(reader: asyncio.StreamReader, writer: Any,
+async def run_session(reader: LineReader, writer: Any,
                       required_token: str | None = None) -> None:
     session = Session(required_token)
     server = DapServer(reader, writer, session)
@@ -67,20 +68,21 @@ async def serve_tcp(port: int, token: str, announce) -> None:
     """
     done = asyncio.get_running_loop().create_future()
 
-    async def on_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def on_connection(stream: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if done.done():
             writer.close()
             return
         required: str | None = token
+        reader: LineReader = stream
         try:
-            first = await asyncio.wait_for(reader.readuntil(b"\n"), 30)
+            first = await asyncio.wait_for(stream.readuntil(b"\n"), 30)
         except (asyncio.TimeoutError, OSError, asyncio.IncompleteReadError,
                 asyncio.LimitOverrunError):
             writer.close()
             return
         if first.lower().startswith(b"content-length"):
-            # A DAP message: hand the header line back to the reader.
-            reader._buffer[:0] = first  # noqa: SLF001 (asyncio has no unread)
+            # A DAP message: the framing reads this header line first.
+            reader = PrefixedReader(first, reader)
         elif secrets.compare_digest(first.strip().decode("utf-8", "replace"), token):
             required = None
         else:

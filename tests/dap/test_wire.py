@@ -3,7 +3,8 @@ import asyncio
 
 import pytest
 
-from apex_dap.protocol.wire import MalformedMessage, encode_message, read_message
+from apex_dap.protocol.wire import (MalformedMessage, PrefixedReader, encode_message,
+                                   read_message)
 
 
 def _read_all(data: bytes):
@@ -51,3 +52,33 @@ def test_malformed_input_is_reported_and_reading_continues(bad, reason):
 
 def test_truncated_body_ends_the_stream_cleanly():
     assert _read_all(b"Content-Length: 50\r\n\r\n{}")[-1] == ("truncated", None)
+
+
+def test_a_line_already_read_is_framed_first():
+    # The TCP listener reads the first line itself (token or first header) and hands
+    # it back through PrefixedReader; the message must frame as if nothing was read.
+    data = encode_message({"seq": 1, "type": "request", "command": "a"}) + \
+        encode_message({"seq": 2, "type": "request", "command": "b"})
+    first, rest = data.split(b"\n", 1)
+
+    async def run():
+        stream = asyncio.StreamReader()
+        stream.feed_data(rest)
+        stream.feed_eof()
+        reader = PrefixedReader(first + b"\n", stream)
+        out = []
+        while (message := await read_message(reader)) is not None:
+            out.append(message["command"])
+        return out
+    assert asyncio.run(run()) == ["a", "b"]
+
+
+def test_prefixed_reader_reports_a_short_body_as_truncated():
+    async def run():
+        stream = asyncio.StreamReader()
+        stream.feed_data(b"xy")
+        stream.feed_eof()
+        with pytest.raises(asyncio.IncompleteReadError) as raised:
+            await PrefixedReader(b"ab", stream).readexactly(10)
+        return raised.value.partial
+    assert asyncio.run(run()) == b"abxy"

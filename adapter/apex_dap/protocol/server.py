@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Callable
 
 import msgspec
 
-from .wire import MalformedMessage, encode_message, read_message
+from .wire import LineReader, MalformedMessage, encode_message, read_message
 
 log = logging.getLogger("apex_dap.protocol")
 
@@ -51,7 +51,7 @@ class Request:
 
 
 class DapServer:
-    def __init__(self, reader: asyncio.StreamReader, writer: Any,
+    def __init__(self, reader: LineReader, writer: Any,
                  handler: Any, name: str = "editor"):
         self._reader = reader
         self._writer = writer

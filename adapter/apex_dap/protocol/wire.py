@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import Any, Protocol
 
 MAX_HEADER_BYTES = 8192
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -21,7 +21,46 @@ class MalformedMessage(Exception):
         self.partial = partial or {}
 
 
-async def read_message(reader: asyncio.StreamReader) -> dict[str, Any] | None:
+class LineReader(Protocol):
+    """What the framing needs from a stream (an ``asyncio.StreamReader`` has it)."""
+
+    async def readline(self) -> bytes: ...
+
+    async def readexactly(self, n: int) -> bytes: ...
+
+
+class PrefixedReader:
+    """A stream with bytes already read from it put back in front.
+
+    The TCP listener reads the first line itself (a token, or the first DAP header)
+    and hands that line back to the framing through this, since asyncio has no unread.
+    """
+
+    def __init__(self, prefix: bytes, reader: LineReader):
+        self._prefix = prefix
+        self._reader = reader
+
+    async def readline(self) -> bytes:
+        if not self._prefix:
+            return await self._reader.readline()
+        line, newline, rest = self._prefix.partition(b"\n")
+        if newline:
+            self._prefix = rest
+            return line + newline
+        self._prefix = b""
+        return line + await self._reader.readline()
+
+    async def readexactly(self, n: int) -> bytes:
+        head, self._prefix = self._prefix[:n], self._prefix[n:]
+        if len(head) == n:
+            return head
+        try:
+            return head + await self._reader.readexactly(n - len(head))
+        except asyncio.IncompleteReadError as exc:
+            raise asyncio.IncompleteReadError(head + exc.partial, n) from None
+
+
+async def read_message(reader: LineReader) -> dict[str, Any] | None:
     """Read one message; None at end of stream; MalformedMessage for bad input."""
     length = None
     header_bytes = 0
