@@ -4,6 +4,8 @@
    adapter (`python -m debugpy.adapter`, no breakpoints): wall time from the launch request
    (or process start) to exit.
 2. Time from the launch request to the first `stopped` at a breakpoint, apex vs debugpy.
+3. At that stop, one `stackTrace` round trip (editor request to response), apex vs
+   debugpy: the latency every step, hover and variables view pays.
 
 Prints medians and ratios. Target: apex within 10 % of debugpy alone (recording off).
 Usage: .venv/bin/python bench/bench_dap.py [--repeat N] [--python PATH]
@@ -52,8 +54,24 @@ def _adapter(kind: str, python: str) -> DapClient:
     return DapClient(process.stdout, process.stdin, process)
 
 
-def _session(kind: str, python: str, program: str, breakpoint_line: int | None) -> float:
-    """Seconds from the launch request to exit (no breakpoint) or to the first stop."""
+ROUND_TRIPS = 30
+
+
+def _stack_trace_round_trip(client: DapClient, thread_id: int) -> float:
+    """Median seconds of one stackTrace request/response while stopped."""
+    client.request("stackTrace", {"threadId": thread_id})  # warm up caches on both sides
+    times = []
+    for _ in range(ROUND_TRIPS):
+        start = time.perf_counter()
+        client.request("stackTrace", {"threadId": thread_id})
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _session(kind: str, python: str, program: str, breakpoint_line: int | None
+             ) -> tuple[float, float | None]:
+    """Seconds from the launch request to exit (no breakpoint) or to the first stop,
+    and (with a breakpoint) the median stackTrace round trip at that stop."""
     client = _adapter(kind, python)
     try:
         client.initialize()
@@ -72,13 +90,13 @@ def _session(kind: str, python: str, program: str, breakpoint_line: int | None) 
         client.request("configurationDone")
         client.response(seq, timeout=60)
         if breakpoint_line:
-            client.stopped(timeout=120)
+            stopped = client.stopped(timeout=120)
             elapsed = time.perf_counter() - start
+            round_trip = _stack_trace_round_trip(client, stopped["threadId"])
             client.request("disconnect", {"terminateDebuggee": True})
-        else:
-            client.wait_event("terminated", timeout=300)
-            elapsed = time.perf_counter() - start
-        return elapsed
+            return elapsed, round_trip
+        client.wait_event("terminated", timeout=300)
+        return time.perf_counter() - start, None
     finally:
         client.close(timeout=15)
 
@@ -100,14 +118,16 @@ def main() -> int:
             f.write(CPU_PROGRAM)
         # the breakpoint is on the program's first statement, so start-up dominates
         line = find_marker(program, "start")
-        runs: dict[str, list[float]] = {k: [] for k in
-                                        ("plain", "apex", "debugpy", "apex stop", "debugpy stop")}
+        runs: dict[str, list[float]] = {k: [] for k in (
+            "plain", "apex", "debugpy", "apex stop", "debugpy stop", "apex rt", "debugpy rt")}
         for _ in range(options.repeat):  # interleaved so machine noise hits all alike
             runs["plain"].append(_plain(options.python, program))
-            runs["apex"].append(_session("apex", options.python, program, None))
-            runs["debugpy"].append(_session("debugpy", options.python, program, None))
-            runs["apex stop"].append(_session("apex", options.python, program, line))
-            runs["debugpy stop"].append(_session("debugpy", options.python, program, line))
+            for kind in ("apex", "debugpy"):
+                runs[kind].append(_session(kind, options.python, program, None)[0])
+            for kind in ("apex", "debugpy"):
+                elapsed, round_trip = _session(kind, options.python, program, line)
+                runs[f"{kind} stop"].append(elapsed)
+                runs[f"{kind} rt"].append(round_trip)
     med = {k: statistics.median(v) for k, v in runs.items()}
     version = subprocess.run([options.python, "-c", "import sys; print(sys.version.split()[0])"],
                              capture_output=True, text=True).stdout.strip()
@@ -119,6 +139,9 @@ def main() -> int:
     print(f"    apex / debugpy = {med['apex'] / med['debugpy']:.2f}x")
     print(f"  launch -> first stopped: apex {med['apex stop']:.3f}  debugpy {med['debugpy stop']:.3f}"
           f"  apex / debugpy = {med['apex stop'] / med['debugpy stop']:.2f}x")
+    print(f"  stackTrace round trip at a stop (median of {ROUND_TRIPS} per run, ms): "
+          f"apex {med['apex rt'] * 1e3:.2f}  debugpy {med['debugpy rt'] * 1e3:.2f}"
+          f"  apex / debugpy = {med['apex rt'] / med['debugpy rt']:.2f}x")
     return 0
 
 

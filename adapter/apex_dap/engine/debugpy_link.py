@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from typing import Any, Callable
 
 from ..protocol.wire import MalformedMessage, encode_message, read_message
@@ -30,6 +31,9 @@ class DebugpyLink:
                       timeout: float = 10.0) -> "DebugpyLink":
         reader, writer = await asyncio.wait_for(
             asyncio.open_connection(host, port, limit=64 * 1024 * 1024), timeout)
+        sock = writer.get_extra_info("socket")
+        if sock is not None:  # asyncio does this for TCP already; say so, do not rely on it
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return cls(reader, writer, on_event)
 
     async def request(self, command: str, arguments: Any = None,

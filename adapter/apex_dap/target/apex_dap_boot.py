@@ -8,8 +8,9 @@ installing it). This script:
 1. starts pydevd (debugpy's in-process debugger) listening on 127.0.0.1 with an access
    token, so only a client that knows the token can drive it (an unauthenticated
    ``debugpy.listen`` port would let any local process run code in the target);
-2. reports the port and its pid to the adapter over a loopback connection, with the token;
-3. waits for the adapter's ``configurationDone``, stops accepting further connections,
+2. turns off Nagle on pydevd's connection (one round trip took ~44 ms with it on);
+3. reports the port and its pid to the adapter over a loopback connection, with the token;
+4. waits for the adapter's ``configurationDone``, stops accepting further connections,
    and runs the program as ``__main__``.
 
 The file name is unusual on purpose: pydevd hides frames of files ending in it.
@@ -41,6 +42,32 @@ def _report(address, token, port):
         message = {"token": token, "port": port, "pid": os.getpid(),
                    "python": list(sys.version_info[:3])}
         conn.sendall(json.dumps(message).encode("utf-8") + b"\n")
+
+
+def _set_nodelay(sock):
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except (OSError, AttributeError):
+        pass  # not TCP (or already closed): nothing to speed up
+
+
+def _nodelay_connections(pydevd):
+    """Turn off Nagle on the adapter's connection to pydevd.
+
+    pydevd writes each message's header and body in two ``send`` calls; with Nagle
+    the body waits for the peer's delayed ACK (~40 ms on Linux) on every round trip.
+    Call after ``_enable_attach`` and before reporting the port (nobody has connected).
+    """
+    py_db = pydevd.get_global_debugger()
+    if py_db is None:
+        return
+    initialize_network = py_db.initialize_network
+
+    def initialize_network_nodelay(sock, *args, **kwargs):
+        _set_nodelay(sock)
+        return initialize_network(sock, *args, **kwargs)
+
+    py_db.initialize_network = initialize_network_nodelay
 
 
 def _stop_accepting():
@@ -101,6 +128,7 @@ def main(argv):
         dont_trace_end_patterns=(BOOT_NAME,),
         access_token=token,
     )
+    _nodelay_connections(pydevd)
     _report(report_to, token, port)
     pydevd._wait_for_attach()
     _stop_accepting()

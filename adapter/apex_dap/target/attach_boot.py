@@ -36,6 +36,7 @@ def _run(report_host, report_port, token, debugpy_dir):
         _, port = pydevd._enable_attach(
             ("127.0.0.1", 0), dont_trace_start_patterns=(debugpy_root, harness_root, here),
             dont_trace_end_patterns=(apex_dap_boot.BOOT_NAME,), access_token=token)
+        apex_dap_boot._nodelay_connections(pydevd)
         apex_dap_boot._report((report_host, report_port), token, port)
     except BaseException as exc:  # the program must carry on whatever happens here
         try:
