@@ -11,6 +11,7 @@ finding is reported, with the whole path as its steps.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ..model import Location, PathStep
 from .facts import FunctionFacts, ModuleFacts
@@ -131,7 +132,14 @@ class Linker:
         path = module.path
         used: set = set()
         callees: list = []
-        for site in facts.sites:
+        # A callee's summary matters only at sites that receive a flow or whose result
+        # flows on; resolving the others would only analyse (and parse) callees for nothing.
+        relevant = {flow.dest[1] for flow in facts.flows if flow.dest[0] == "arg"}
+        relevant.update(flow.origin[1] for flow in facts.flows if flow.origin[0] == "c")
+        for index, site in enumerate(facts.sites):
+            if index not in relevant:
+                callees.append(None)
+                continue
             found = self.find(module, site)
             if found is None:
                 callees.append(None)
@@ -262,6 +270,7 @@ def _merge_atom(out: dict, origin, steps, cleared) -> None:
                        current[1] & cleared)
 
 
+@lru_cache(maxsize=4096)  # a few signatures and argument positions recur endlessly
 def _param_index(params: tuple[str, ...], where, bound: bool):
     """Map a call argument (position, keyword, -1 for the receiver) to a parameter index."""
     if where == -1:

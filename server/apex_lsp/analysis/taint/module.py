@@ -5,6 +5,8 @@ import ast
 import hashlib
 import re
 import threading
+from bisect import bisect_left
+from functools import lru_cache
 from collections import OrderedDict
 
 from .facts import FunctionFacts, ModuleFacts
@@ -185,10 +187,10 @@ class ModuleAnalysis:
         everything = not lazy or bool(scope.globals)
         if not upfront:  # parsed again only to analyse deferred functions on demand
             return
+        hinted = _hinted_lines(self.lines, hints) if hints and not everything else ()
         for qualname, (node, _, _) in scope.function_nodes.items():
             text = self._text(node)
-            lower = text.lower() if hints else ""
-            if everything or any(h in lower for h in hints) or any(
+            if everything or (hinted and _spans_hint(node, hinted)) or any(
                     d.__class__ is ast.Call for d in node.decorator_list):
                 self._analyze(qualname, text)
             else:
@@ -221,6 +223,32 @@ class ModuleAnalysis:
         self.facts.functions[qualname] = facts
         self.facts.deferred.pop(qualname, None)
         return facts
+
+
+def _hinted_lines(lines: list[str], hints: tuple[str, ...]) -> list[int]:
+    """Sorted numbers of the lines that contain a hint: one scan of the module rather
+    than one per function (hints never span lines, so a match's line is enough)."""
+    text = "\n".join(lines).lower()  # numbered as ``lines``; lower() adds no newline
+    found: list[int] = []
+    line, last = 1, 0
+    for match in _hint_pattern(hints).finditer(text):
+        start = match.start()
+        line += text.count("\n", last, start)
+        last = start
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
+@lru_cache(maxsize=16)
+def _hint_pattern(hints: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(h) for h in sorted(hints, key=len, reverse=True)))
+
+
+def _spans_hint(node, hinted: list[int]) -> bool:
+    first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+    at = bisect_left(hinted, first)
+    return at < len(hinted) and hinted[at] <= node.end_lineno
 
 
 def analyze_module(tree: ast.Module, source: str, path: str, aliases: dict[str, str], spec, *,

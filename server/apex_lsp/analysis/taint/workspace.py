@@ -84,6 +84,9 @@ class TaintWorkspace:
         self.cache = cache if cache is not None else FactsCache()
         self.modules: dict[str, ModuleFacts] = {}  # path -> facts
         self.by_name: dict[str, str] = {}  # module name -> path
+        #: dotted target -> (path, rest) of its longest module prefix, or None;
+        #: depends only on ``by_name``, so it is cleared whenever that changes.
+        self._splits: dict[str, tuple | None] = {}
         self.linker = Linker(self._find)
         self._dirs: dict = {}
         self._lock = threading.RLock()
@@ -141,7 +144,9 @@ class TaintWorkspace:
             new_name = previous is None or previous.name != facts.name
             if previous is not None and previous.name != facts.name:
                 self.by_name.pop(previous.name, None)
-            self.by_name[facts.name] = facts.path
+            if self.by_name.get(facts.name) != facts.path:
+                self.by_name[facts.name] = facts.path
+                self._splits.clear()
             if new_name:
                 # A module appeared: calls that did not resolve before may now.
                 self._forget_all()
@@ -160,6 +165,7 @@ class TaintWorkspace:
             if facts is not None:
                 if self.by_name.get(facts.name) == path:
                     del self.by_name[facts.name]
+                    self._splits.clear()
                 self._forget_all()
 
     def load_facts_dir(self, directory: str) -> int:
@@ -258,13 +264,12 @@ class TaintWorkspace:
     def _resolve(self, target: str, depth: int, load: bool = True):
         if depth > MAX_REEXPORTS:
             return None
-        parts = target.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            path = self.by_name.get(".".join(parts[:cut]))
-            if path is None:
-                continue
+        split = self._splits.get(target, False)
+        if split is False:
+            split = self._splits[target] = self._split(target)
+        if split is not None:
+            path, rest = split
             module = self.modules[path]
-            rest = ".".join(parts[cut:])
             facts = module.functions.get(rest)
             if facts is None and load and rest in module.deferred:
                 facts = self._load(module, rest)
@@ -275,6 +280,14 @@ class TaintWorkspace:
             if reexport is not None and reexport != target:
                 return self._resolve(reexport + ("." + tail if tail else ""), depth + 1, load)
             return None
+        return None
+
+    def _split(self, target: str) -> tuple | None:
+        parts = target.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            path = self.by_name.get(".".join(parts[:cut]))
+            if path is not None:
+                return path, ".".join(parts[cut:])
         return None
 
     # -- findings ------------------------------------------------------------
