@@ -24,7 +24,9 @@ from bench_check import corpus_files  # noqa: E402
 def dump(out: str, corpus: str, extra: list[str]) -> int:
     command = [sys.executable, "-m", "apex_cli", "check", "--format", "json", "--exit-zero",
                "--jobs", "1", "-o", out] + extra
-    subprocess.run(command + corpus_files(corpus), check=True)
+    proc = subprocess.run(command + corpus_files(corpus), check=False)
+    if proc.returncode != 0:
+        sys.exit(f"apex check failed with exit status {proc.returncode}")
     with open(out, encoding="utf-8") as handle:
         report = json.load(handle)
     report["findings"].sort(key=lambda f: json.dumps(f, sort_keys=True))

@@ -86,9 +86,10 @@ class GateRecorder(Rule):
     id = "APX992"
     name = "gate-recorder"
     category = "test"
-    node_types = (ast.Assign, ast.AnnAssign, ast.keyword, ast.Lambda)
+    node_types = (ast.Assign, ast.AnnAssign, ast.keyword, ast.Lambda, ast.Constant)
     settings = frozenset({"DEBUG", "debug"})
     keywords = frozenset({"verify"})
+    constants = (bytes,)
     attributes = frozenset({"os.environ"})
 
     def check(self, node, ctx: FileContext) -> None:
@@ -115,6 +116,10 @@ def test_settings_gate_hands_only_assignments_of_those_keys():
 
 def test_keywords_gate_hands_only_keyword_arguments_of_those_names():
     assert gated("requests.get(url, timeout=3, verify=False)\nf(**kw)\n") == [(1, "keyword")]
+
+
+def test_constants_gate_hands_only_literals_of_those_types():
+    assert gated('x = b"key"\ny = 1\nz = "s"\nw = None\n') == [(1, "Constant")]
 
 
 def test_attributes_dispatch_names_and_attributes_through_imports():

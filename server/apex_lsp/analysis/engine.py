@@ -27,9 +27,11 @@ MAX_RECOVERY_ATTEMPTS = 8
 #: Fields the walk never descends into: names and numbers, and the singletons for
 #: contexts and operators (Load, Add, Eq), unless a rule asks for operator nodes.
 _OPERATOR_FIELDS = frozenset({"ctx", "op", "ops"})
-_LEAF_FIELDS = frozenset({"id", "attr", "arg", "name", "module", "level", "kind", "conversion",
+_LEAF_FIELDS = frozenset({"id", "attr", "arg", "name", "asname", "module", "level", "kind", "conversion",
                           "is_async", "type_comment", "rest"}) | _OPERATOR_FIELDS
 _OPERATOR_BASES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+_AST_CLASSES = tuple(c for c in vars(ast).values()
+                     if isinstance(c, type) and issubclass(c, ast.AST))
 #: Statements a rule's ``settings`` gate applies to (keys as ``assigned_settings`` gives them).
 _ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
 
@@ -61,7 +63,7 @@ class Analyzer:
         by_call: dict[str, list] = defaultdict(list)
         by_method: dict[str, list] = defaultdict(list)
         # Gated dispatch: node class -> gate key -> handlers (see rule.py).
-        gated: dict[type, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        gated: dict[type, dict] = defaultdict(lambda: defaultdict(list))
         self._bandit_ids: dict[str, tuple[str, ...]] = {}
         for rule_cls in chosen:
             rule = rule_cls()
@@ -73,6 +75,9 @@ class Analyzer:
                 elif node_type is ast.keyword and rule_cls.keywords:
                     for key in rule_cls.keywords:
                         gated[node_type][key].append(rule.check)
+                elif node_type is ast.Constant and rule_cls.constants:
+                    for value_type in rule_cls.constants:
+                        gated[node_type][value_type].append(rule.check)
                 else:
                     by_type[node_type].append(rule.check)
             for name in rule_cls.attributes:
@@ -101,6 +106,12 @@ class Analyzer:
         self._skip_operators = not any(issubclass(t, _OPERATOR_BASES) for t in self._dispatch)
         self._by_call = dict(by_call)
         self._by_method = dict(by_method)
+        # Nodes with nothing to dispatch and nothing below (names, mostly) are not even
+        # pushed; imports are never leaves (they bind aliases).
+        self._leaves = frozenset(
+            cls for cls in _AST_CLASSES
+            if not self._shape(cls)[0] and self._shape(cls)[1] != 2
+            and cls not in self._dispatch and cls is not ast.Call)
         # Rules reported by a whole-file pass (the taint rules) bring that pass along,
         # once; the factory returns None when the caller already passed one.
         for make_pass in dict.fromkeys(getattr(r, "file_pass", None) for r in chosen):
@@ -200,11 +211,12 @@ class Analyzer:
     def _walk(self, tree: ast.Module, ctx: FileContext) -> None:
         # The hot path: one iteration per node of every file. Kept flat on purpose.
         dispatch = self._dispatch
+        leaves = self._leaves
         tails = self._attribute_tails
         by_call = self._by_call
         by_method = self._by_method
         shapes = self._shapes
-        Call, Attribute, AST = ast.Call, ast.Attribute, ast.AST
+        Call, Attribute, Constant, AST = ast.Call, ast.Attribute, ast.Constant, ast.AST
         # Each entry is (node, the statement it belongs to); children are pushed in
         # reverse so nodes pop in source order (imports before their uses).
         stack: list = [(tree, None)]
@@ -221,6 +233,7 @@ class Analyzer:
                             self._imports_attribute(node, ctx):
                         dispatch = dict(dispatch)
                         dispatch[ast.Name] = self._name_entry
+                        leaves = leaves - {ast.Name}
             entry = dispatch.get(cls)
             if entry is not None:
                 handlers, gate = entry
@@ -228,6 +241,8 @@ class Analyzer:
                     if cls is Attribute:
                         if node.attr in tails:
                             handlers = self._gated(node, cls, gate, handlers, ctx)
+                    elif cls is Constant and not handlers:  # most are numbers and None
+                        handlers = gate.get(node.value.__class__, handlers)
                     else:
                         handlers = self._gated(node, cls, gate, handlers, ctx)
                 ctx.stmt = stmt
@@ -261,20 +276,22 @@ class Analyzer:
                 if value.__class__ is list:
                     for index in range(len(value) - 1, -1, -1):
                         item = value[index]
-                        if isinstance(item, AST):
+                        if item.__class__ not in leaves and isinstance(item, AST):
                             push((item, stmt))
-                elif isinstance(value, AST):
+                elif value.__class__ not in leaves and isinstance(value, AST):
                     push((value, stmt))
 
     def _gated(self, node: ast.AST, cls: type, gate: dict, handlers: tuple,
                ctx: FileContext) -> tuple:
         """``handlers`` plus the gated handlers whose key this node has (see rule.py:
-        ``settings`` for assignments, ``keywords`` for keyword arguments, ``attributes``
-        for names and attributes)."""
+        ``settings`` for assignments, ``keywords`` for keyword arguments, ``constants``
+        for literals, ``attributes`` for names and attributes)."""
         if cls is ast.keyword:
             found = gate.get(node.arg)
         elif cls is ast.Attribute:
             found = gate.get(ctx.qualname(node))
+        elif cls is ast.Constant:
+            found = gate.get(node.value.__class__)
         elif cls is ast.Name:
             # What ctx.qualname gives for a name (a dotted one only through an import).
             found = gate.get(ctx.aliases.get(node.id, node.id))

@@ -26,6 +26,9 @@ would ignore (the engine looks the key up once per node for all rules):
   ``app.debug = ...``, ``config["DEBUG"] = ...``).
 * ``keywords``: for ``ast.keyword`` in ``node_types``, ``check`` is called only
   for keyword arguments with one of these names.
+* ``constants``: for ``ast.Constant`` in ``node_types``, ``check`` is called only
+  for values of these exact types (``str``, ``bytes``): not for the numbers and
+  ``None`` that are half of all literals.
 
 Declare a gate only when ``check`` reports nothing for the nodes it leaves out.
 """
@@ -63,6 +66,7 @@ class Rule:
     attributes: ClassVar[frozenset[str]] = frozenset()
     settings: ClassVar[frozenset[str]] = frozenset()
     keywords: ClassVar[frozenset[str]] = frozenset()
+    constants: ClassVar[tuple[type, ...]] = ()
 
     def check_call(self, node: ast.Call, ctx: "FileContext") -> None:
         """Called for calls matching ``calls`` or ``methods``."""

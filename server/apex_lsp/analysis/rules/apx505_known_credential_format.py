@@ -53,6 +53,7 @@ class KnownCredentialFormat(Rule):
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     node_types = (ast.Constant,)
+    constants = (str,)
 
     def check(self, node: ast.Constant, ctx: FileContext) -> None:
         value = node.value

@@ -45,6 +45,7 @@ class PrivateKeyLiteral(Rule):
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     node_types = (ast.Constant,)
+    constants = (str, bytes)
 
     def check(self, node: ast.Constant, ctx: FileContext) -> None:
         value = node.value

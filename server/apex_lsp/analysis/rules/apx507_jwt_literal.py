@@ -41,6 +41,7 @@ class JwtLiteral(Rule):
     severity = Severity.MEDIUM
     confidence = Confidence.HIGH
     node_types = (ast.Constant,)
+    constants = (str,)
 
     def check(self, node: ast.Constant, ctx: FileContext) -> None:
         value = node.value

@@ -51,6 +51,7 @@ class CredentialsInUrl(Rule):
     severity = Severity.MEDIUM
     confidence = Confidence.MEDIUM
     node_types = (ast.Constant,)
+    constants = (str,)
 
     def check(self, node: ast.Constant, ctx: FileContext) -> None:
         value = node.value
