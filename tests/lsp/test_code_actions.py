@@ -104,17 +104,34 @@ async def test_policy_actions_edit_pyproject(start, workspace):
 
     allow = by_title(actions, "Allow `network` for net.py")
     allowed = apply_edits(original, edits_for(allow.edit, config_uri))
-    ignores = tomllib.loads(allowed)["tool"]["apex"]["per-file-ignores"]["net.py"]
-    # Saving the edited policy re-evaluates the open document: the finding is gone.
+    policy = tomllib.loads(allowed)["tool"]["apex"]
+    # A per-path capability override, not a hidden finding: the runtime policy agrees.
+    assert policy["overrides"] == [{"paths": ["net.py"], "capabilities": {"network": "allow"}}]
+    assert "per-file-ignores" not in policy
+    assert policy["mode"] == "isolation"
+    # Saving the edited policy re-evaluates the open document: the verdict is gone.
     count = len(client.published)
     pyproject.write_text(allowed)
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
         types.FileEvent(uri=config_uri, type=types.FileChangeType.Changed)]))
-    await publish_where(client, uri, lambda diags: not set(codes(diags)) & set(ignores),
-                        after=count)
+    after = await publish_where(
+        client, uri, lambda diags: not [d for d in diags if d.range.start.line == 1
+                                        and "network access" in d.message], after=count)
+    # The policy agrees for the file (and only for it).
+    from apex_policy import load_settings
+    decided = load_settings(str(workspace)).settings.policy
+    assert decided.decide("network", "example.com:443", path=str(workspace / "net.py")) == \
+        "allow"
+    assert decided.decide("network", "example.com:443", path=str(workspace / "other.py")) == \
+        "deny"
+    # No allow action is offered once the file is allowed.
+    actions = await code_actions(client, uri, 1, after)
+    assert not [a for a in actions if a.title.startswith("Allow `network`")]
 
 
-async def test_policy_action_creates_pyproject_when_missing(client, workspace):
+async def test_policy_action_creates_pyproject_when_missing(start, workspace):
+    # No policy file; the editor settings choose isolation, where subprocess is denied.
+    client = await start(options={"mode": "isolation"})
     text = "import subprocess\nsubprocess.run(cmd, shell=True)\n"
     uri = open_doc(client, workspace / "run.py", text)
     diags = await diagnostics_for(client, uri, version=1)
@@ -125,7 +142,8 @@ async def test_policy_action_creates_pyproject_when_missing(client, workspace):
     assert isinstance(create, types.CreateFile)
     assert create.uri == (workspace / "pyproject.toml").as_uri()
     created = apply_edits("", edits_for(allow.edit, create.uri))
-    assert "run.py" in tomllib.loads(created)["tool"]["apex"]["per-file-ignores"]
+    overrides = tomllib.loads(created)["tool"]["apex"]["overrides"]
+    assert overrides == [{"paths": ["run.py"], "capabilities": {"subprocess": "allow"}}]
 
 
 async def test_code_action_out_of_range_is_an_error(client, workspace):

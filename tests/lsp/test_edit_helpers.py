@@ -80,3 +80,20 @@ def test_an_edit_that_would_break_the_file_is_not_offered():
     text = '[tool.apex]\nper-file-ignores = {"a.py" = ["APX1"]}\n'
     assert policy_edits.set_value(text, "pyproject.toml", ("per-file-ignores",), "b.py",
                                   ("APX2",)) is None
+
+
+def test_add_override_appends_an_array_table_and_checks_it_parses():
+    text = '[tool.apex]\nmode = "isolation"\n\n[[tool.apex.overrides]]\npaths = ["a/**"]\n' \
+           'capabilities = { subprocess = "allow" }'  # no final newline
+    edit = policy_edits.add_override(text, "pyproject.toml", ("src/net/c.py",), "network")
+    data = tomllib.loads(apply_line_edit(text, edit))["tool"]["apex"]
+    assert data["overrides"][-1] == {"paths": ["src/net/c.py"],
+                                     "capabilities": {"network": "allow"}}
+    assert len(data["overrides"]) == 2 and data["mode"] == "isolation"
+    apex = 'mode = "hybrid"\n'
+    edit = policy_edits.add_override(apex, "apex.toml", ("x.py",), "subprocess")
+    assert tomllib.loads(apply_line_edit(apex, edit))["overrides"] == [
+        {"paths": ["x.py"], "capabilities": {"subprocess": "allow"}}]
+    # Written inline already: an [[overrides]] table would redefine it, so nothing is offered.
+    inline = '[tool.apex]\noverrides = []\n'
+    assert policy_edits.add_override(inline, "pyproject.toml", ("x.py",), "network") is None

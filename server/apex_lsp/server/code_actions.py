@@ -167,15 +167,16 @@ def policy_actions(ls, doc_path: str, finding: Finding, diags) -> list[types.Cod
     root = os.path.dirname(target)
     rel = os.path.relpath(doc_path, root).replace(os.sep, "/")
     actions = []
-    ignores = policy_edits.current(text, target, ("per-file-ignores", rel)) or []
-    if finding.rule not in ignores and not rel.startswith(".."):
-        edit = policy_edits.set_value(text, target, ("per-file-ignores",), rel,
-                                      tuple(ignores) + (finding.rule,))
+    allowed = state.capability_action(finding.capability, doc_path) == "allow"
+    if not rel.startswith("..") and not allowed:
+        # A per-path override: the editor verdict and the policy agree (the finding is
+        # gone because the policy allows the call, not because it is hidden).
+        edit = policy_edits.add_override(text, target, (rel,), finding.capability)
         wedit = edit and _workspace_edit(ls, target, text, edit)
         if wedit is not None:
             actions.append(types.CodeAction(
                 title=f"Allow `{finding.capability}` for {rel} in {name} "
-                      f"(per-file-ignores {finding.rule})",
+                      f"([[overrides]])",
                 kind=types.CodeActionKind.QuickFix, diagnostics=diags, edit=wedit))
     if state.mode != "development":
         edit = policy_edits.set_value(text, target, (), "mode", "development")

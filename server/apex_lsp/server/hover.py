@@ -85,7 +85,7 @@ def policy_explanation(finding: Finding, state: ProjectState) -> str:
     head = f"**Mode:** `{state.mode}` (from {where})."
     if not finding.capability:
         return head + " This rule does not depend on a capability: it is reported in every mode."
-    action = state.capability_action(finding.capability)
+    action = state.capability_action(finding.capability, finding.path)
     if action is None:
         return head + f" Uses capability `{finding.capability}`."
     verb = {"allow": "allowed", "audit": "allowed and audited", "deny": "denied"}.get(action,

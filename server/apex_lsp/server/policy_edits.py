@@ -92,6 +92,28 @@ def set_value(text: str, path: str, table: tuple[str, ...], key: str, value: Any
     return edit if _verify(text, edit, parts + (key,), value) else None
 
 
+def add_override(text: str, path: str, paths: tuple[str, ...], capability: str,
+                 action: str = "allow") -> LineEdit | None:
+    """Append ``[[overrides]]`` (``[[tool.apex.overrides]]``) giving ``paths`` the
+    capability ``action``. Offered only when the edited text parses and its last
+    override is exactly this one."""
+    parts = prefix_for(path) + ("overrides",)
+    block = (f"[[{_table_name(parts)}]]\npaths = {_value(paths)}\n"
+             f"capabilities = {{ {_key(capability)} = {_value(action)} }}\n")
+    lines = split_lines(text)
+    last = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
+    if text.strip():
+        block = ("" if text.endswith(("\n", "\r")) else "\n") + "\n" + block
+    edit = LineEdit(last, 0, block)
+    try:
+        data = tomllib.loads(apply(text, edit))
+    except tomllib.TOMLDecodeError:
+        return None
+    found = _lookup(data, parts)
+    wanted = {"paths": list(paths), "capabilities": {capability: action}}
+    return edit if isinstance(found, list) and found and found[-1] == wanted else None
+
+
 def _find_table(lines: list[str], parts: tuple[str, ...]) -> tuple[int | None, int]:
     """(header line or -1 for the top level, first line after the table)."""
     if not parts:

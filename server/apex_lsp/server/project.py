@@ -108,11 +108,15 @@ class ProjectState:
         return result
 
     # -- the policy, for hover and commands ---------------------------------------
-    def capability_action(self, capability: str | None) -> str | None:
-        """``allow`` / ``audit`` / ``deny`` for a capability in this policy."""
+    def capability_action(self, capability: str | None, path: str | None = None
+                          ) -> str | None:
+        """``allow`` / ``audit`` / ``deny`` for a capability in this policy (for code
+        in ``path``: a per-path override covering it decides)."""
         if capability is None or self.policy is None:
             return None
         try:
+            if path is not None and getattr(self.policy, "overrides", None):
+                return str(self.policy.capability(capability, path).action)
             return str(self.policy.capability(capability).action)
         except Exception:  # an unknown capability name must not break a hover
             log.debug("policy.capability(%r) failed", capability, exc_info=True)
