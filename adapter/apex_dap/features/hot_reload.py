@@ -6,9 +6,9 @@ summary: patched, added, removed, refused), shows the report in the debug consol
 and sends ``invalidated`` so the editor refreshes stacks and variables.
 
 At ``configurationDone`` (before the program's first line) it asks the harness to
-track the workspace's modules, and, when ``restart_frame`` is allowed and the target
-runs Python 3.12+, to prepare frame restart; only then does a ``capabilities`` event
-say ``supportsRestartFrame`` (see ``restart_frame.py``).
+track the workspace's modules, and, when ``restart_frame`` is allowed, to prepare frame
+restart (any target Python, 3.9+); only once the harness confirms does a
+``capabilities`` event say ``supportsRestartFrame`` (see ``restart_frame.py``).
 """
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ async def prepare(session) -> None:
             session.send_event("output", {"category": "console",
                                           "output": f"Apex: hot reload unavailable: {exc}\n"})
             return
-        # Restart is what failed (e.g. the program runs Python < 3.12): reload without it.
+        # Restart is what failed (e.g. no free sys.monitoring tool id): reload without it.
         st.restart_reason = str(exc)
         try:
             body = await extensions.harness_request(session, "reload.enable",

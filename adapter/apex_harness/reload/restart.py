@@ -13,17 +13,27 @@ can call again:
   calls it again when its frame is restarted; its own parameters hold the arguments. Modules imported later are
   instrumented when imported (an import hook wraps the loader of workspace files).
 * ``arm(frame)`` (run on the paused thread through the debugger) makes that frame
-  raise the private ``RestartFrame`` exception at its very next instruction (a
-  ``sys.monitoring`` INSTRUCTION event on its code, so nothing more of the old code
-  runs). The trampoline catches it for exactly that frame and calls ``impl`` again
-  with the same argument objects: the new code runs from its first line.
+  raise the private ``RestartFrame`` exception before any more of its old code runs.
+  The trampoline catches it for exactly that frame and calls ``impl`` again with the
+  same argument objects: the new code runs from its first line.
+
+  On 3.12+ a ``sys.monitoring`` INSTRUCTION event on the paused frame's code raises it
+  at its very next instruction. Before 3.12 the paused frame's trace function does:
+  ``arm`` runs inside the debugger's line-event callback for that frame, and whatever
+  that callback returns becomes ``frame.f_trace`` as the thread resumes, so a plain
+  assignment would be overwritten. Instead ``f_trace`` gets a ``_Raiser``: when CPython
+  (or the debugger) replaces it, its refcount drops to zero and ``__del__`` installs a
+  fresh one over whatever was put there, so the raiser always has the last word. At the
+  frame's next line event it raises; CPython then turns tracing off for the thread (as
+  it does for any exception out of a trace function), and the trampoline that catches
+  the exception turns the debugger's tracer back on before calling again.
 
 What is unwound: the frame and everything it called that is still on the stack
 (``finally`` blocks and ``with`` exits run as the exception passes). What is not:
 anything the partial run did to objects outside the frame (mutated arguments,
 globals, files, output). Generators and coroutines are not wrapped (their frames
 live on in the generator object); module-level code has no caller to return to.
-Needs ``sys.monitoring`` (Python 3.12+); older targets report restart unsupported.
+Works on Python 3.9+ (``sys.monitoring`` on 3.12+, the frame's trace function before).
 """
 from __future__ import annotations
 
@@ -43,9 +53,13 @@ TOOL_IDS = (4, 3, 5, 2, 1)
 class RestartFrame(BaseException):
     """Raised inside the frame being restarted; never escapes the trampoline of that frame."""
 
-    def __init__(self, target) -> None:
+    def __init__(self, target, traced=False, tracer=None) -> None:
         super().__init__("apex: restarting %s" % getattr(target, "f_code", None))
         self.target = target
+        # Before 3.12 the exception leaves a trace function, which turns tracing off for
+        # the thread: ``tracer`` (the debugger's, or None) is what to turn back on.
+        self.traced = traced
+        self.tracer = tracer
 
 
 class Unsupported(Exception):
@@ -53,6 +67,10 @@ class Unsupported(Exception):
 
 
 def supported() -> bool:
+    return hasattr(sys, "monitoring") or hasattr(sys, "settrace")
+
+
+def _uses_monitoring() -> bool:
     return hasattr(sys, "monitoring")
 
 
@@ -64,6 +82,12 @@ def _again(exc) -> bool:
     if frame is None or frame is not exc.target:
         return False
     exc.target = None
+    if exc.traced:
+        # CPython turned tracing off for this thread when the raiser raised; the
+        # debugger's tracer sees the new call (and stops at its first line).
+        exc.traced = False
+        _set_trace(exc.tracer)
+        exc.tracer = None
     _STATE.restarts += 1
     return True
 
@@ -135,7 +159,8 @@ class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.impls = {}          # id(function) -> (function, impl)
-        self.armed = {}          # id(code) -> frame
+        self.armed = {}          # id(code) -> (top frame, frame to restart)  (3.12+)
+        self.armed_trace = {}    # id(top frame) -> (top, frame, tracer)  (before 3.12)
         self.tool = None
         self.enabled = False
         self.restarts = 0
@@ -223,20 +248,13 @@ def _instrument_value(value, path, module_name, depth) -> int:
 def enable(reloader) -> dict:
     """Turn restart support on: trampolines now and for later imports."""
     if not supported():
-        raise Unsupported("frame restart needs Python 3.12+ (sys.monitoring); this "
-                          "program runs %d.%d" % sys.version_info[:2])
+        raise Unsupported("frame restart needs sys.monitoring or sys.settrace, which this "
+                          "interpreter does not have")
     with _STATE.lock:
         if _STATE.enabled:
             return {"restartFrame": True}
-        monitoring = sys.monitoring
-        for tool in TOOL_IDS:
-            if monitoring.get_tool(tool) is None:
-                monitoring.use_tool_id(tool, "apex-restart")
-                _STATE.tool = tool
-                break
-        else:
-            raise Unsupported("no free sys.monitoring tool id for frame restart")
-        monitoring.register_callback(_STATE.tool, monitoring.events.INSTRUCTION, _on_instruction)
+        if _uses_monitoring():
+            _use_monitoring()
         _STATE.registry = reloader.registry
         _STATE.enabled = True
         reloader.restart = sys.modules[__name__]
@@ -246,6 +264,18 @@ def enable(reloader) -> dict:
         for module in tracked.modules():
             instrument_module(module, tracked.path)
     return {"restartFrame": True}
+
+
+def _use_monitoring() -> None:
+    monitoring = sys.monitoring
+    for tool in TOOL_IDS:
+        if monitoring.get_tool(tool) is None:
+            monitoring.use_tool_id(tool, "apex-restart")
+            _STATE.tool = tool
+            break
+    else:
+        raise Unsupported("no free sys.monitoring tool id for frame restart")
+    monitoring.register_callback(_STATE.tool, monitoring.events.INSTRUCTION, _on_instruction)
 
 
 def _on_instruction(code, offset):
@@ -267,7 +297,7 @@ def arm(frame, top=None) -> dict:
     """
     if not _STATE.enabled:
         raise Unsupported("frame restart is not enabled in this program (the policy "
-                          "denies restart_frame, or the program runs Python < 3.12)")
+                          "denies restart_frame)")
     code = frame.f_code
     back = frame.f_back
     if back is None or not _is_trampoline(back.f_code):
@@ -291,9 +321,63 @@ def arm(frame, top=None) -> dict:
     if walk is None:
         raise Unsupported("cannot restart %s: it is not on the paused thread's stack"
                           % code.co_name)
-    _STATE.armed[id(top.f_code)] = (top, frame)
-    sys.monitoring.set_local_events(_STATE.tool, top.f_code, sys.monitoring.events.INSTRUCTION)
+    if _uses_monitoring():
+        _STATE.armed[id(top.f_code)] = (top, frame)
+        sys.monitoring.set_local_events(_STATE.tool, top.f_code,
+                                        sys.monitoring.events.INSTRUCTION)
+    else:
+        tracer = sys.gettrace()
+        if tracer is None:
+            # No debugger: trace events reach a frame's f_trace only while the thread
+            # has a tracer; this one traces no new frame.
+            _set_trace(_trace_no_new_frame)
+        _STATE.armed_trace[id(top)] = (top, frame, tracer)
+        top.f_trace = _Raiser(id(top))
+        # The paused line has not run yet and its line event is over: an opcode event
+        # calls the raiser before its first instruction.
+        top.f_trace_opcodes = True
     return {"restarting": code.co_name, "line": code.co_firstlineno}
+
+
+def _trace_no_new_frame(frame, event, arg):
+    return None
+
+
+def _set_trace(tracer) -> None:
+    """Turn ``tracer`` back on for this thread the debugger's way (pydevd replaces
+    ``sys.settrace`` by a function that warns the user against calling it)."""
+    pydevd_tracing = sys.modules.get("pydevd_tracing")
+    set_trace = getattr(pydevd_tracing, "SetTrace", None)
+    if set_trace is not None:
+        set_trace(tracer)
+    else:
+        sys.settrace(tracer)
+
+
+class _Raiser:
+    """``f_trace`` of an armed frame before 3.12 (see the module docstring): raises
+    ``RestartFrame`` at the frame's next trace event and, while armed, puts a new
+    raiser back whenever something replaces it."""
+
+    __slots__ = ("key", "__weakref__")
+
+    def __init__(self, key: int) -> None:
+        self.key = key
+
+    def __call__(self, frame, event, arg):
+        entry = _STATE.armed_trace.pop(self.key, None)
+        if entry is None or frame is not entry[0]:
+            return None
+        frame.f_trace_opcodes = False
+        raise RestartFrame(entry[1], True, entry[2])
+
+    def __del__(self) -> None:
+        entry = _STATE.armed_trace.get(self.key)
+        if entry is not None:
+            try:
+                entry[0].f_trace = _Raiser(self.key)
+            except Exception:   # the frame has finished: nothing left to restart
+                _STATE.armed_trace.pop(self.key, None)
 
 
 def arm_dap_frame(frame_id) -> str:
