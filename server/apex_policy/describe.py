@@ -26,6 +26,8 @@ def flatten(settings: Settings) -> Dict[str, Any]:
         elif name.startswith("capabilities."):
             _, cap, part = name.split(".")
             value = getattr(policy.capability(cap), part)
+        elif name.startswith("debug.") and key.kind != "gate":
+            value = getattr(policy.debug_options, key.attribute[1])
         elif name.startswith("debug."):
             value = policy.debug.get(name.split(".", 1)[1])
         elif name.startswith("limits."):

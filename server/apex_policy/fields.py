@@ -11,8 +11,8 @@ def setting(default: Any = None, *, doc: str, kind: str, scope: str = "resource"
 
     ``kind`` names the validator (see ``apex_policy.keys``); ``scope`` is the
     editor settings scope (``resource``: per workspace folder, ``window``,
-    ``machine``); ``key`` is the TOML spelling when it is not the field name
-    with ``_`` turned into ``-``.
+    ``machine``; ``file``: the policy file only, never an editor setting); ``key``
+    is the TOML spelling when it is not the field name with ``_`` turned into ``-``.
     """
     metadata = {"doc": doc, "kind": kind, "scope": scope, **extra}
     if key is not None:

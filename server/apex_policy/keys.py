@@ -14,7 +14,8 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from .analysis_settings import AnalysisSettings, TaintSettings
 from .capabilities import (ACTIONS, CAPABILITIES, CAPABILITY_DOCS, DEBUG_OPERATION_DOCS,
                            DEBUG_OPERATIONS, GATES, MODES)
-from .model import AuditSettings, CapabilityOverride, CapabilityRule, Limits, Permission
+from .model import (AuditSettings, CapabilityOverride, CapabilityRule, DebugOptions, Limits,
+                    Permission)
 from .units import parse_duration, parse_size
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -71,6 +72,7 @@ def _build_keys() -> Dict[str, Key]:
         keys.append(Key(f"debug.{op}", "gate", f"{DEBUG_OPERATION_DOCS[op]} `allow`, "
                                                "`permission` (needs a grant) or `deny`.",
                         "resource", "policy"))
+    keys += _from_fields(DebugOptions, "debug.", "policy")
     keys.append(Key("permissions", "permissions",
                     "Grants of debug operations for hybrid mode (an array of tables, "
                     "`[[tool.apex.permissions]]`; see below).", "resource", "policy"))

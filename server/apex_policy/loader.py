@@ -24,8 +24,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from .analysis_settings import AnalysisSettings, TaintSettings
 from .capabilities import CAPABILITIES, DEBUG_OPERATIONS, DEFAULT_MODE, MODES
 from .keys import KEYS, OVERRIDE_FIELDS, PERMISSION_FIELDS, TABLES, VALIDATORS, IndexedError, Key, fold
-from .model import (AuditSettings, CapabilityOverride, CapabilityRule, Limits, Permission,
-                    Policy, Settings)
+from .model import (AuditSettings, CapabilityOverride, CapabilityRule, DebugOptions, Limits,
+                    Permission, Policy, Settings)
 from .modes import CAPABILITY_DEFAULTS, DEBUG_DEFAULTS, LIMIT_DEFAULTS
 from .tomlpos import TomlPositions
 from .units import parse_expiry
@@ -257,6 +257,9 @@ class _Merger:
                     self._leaf(layer, parts, key, value)
 
     def _leaf(self, layer: _Layer, parts: Tuple[Any, ...], key: Key, value: Any) -> None:
+        if key.scope == "file" and layer.parsed is None:
+            self.error(layer, parts, f"{key.name} can be set only in the policy file")
+            return
         try:
             normalized = VALIDATORS[key.kind](value)
         except IndexedError as exc:
@@ -538,6 +541,7 @@ def _build(merger: _Merger, mode: str, root: str, source: str) -> Settings:
                             tuple(fields.get("allow", capabilities[cap].allow)))
         for cap, fields in rules.items()}, source) for paths, rules, source in merger.overrides)
     policy = Policy(mode=mode, capabilities=capabilities, debug=debug,
+                    debug_options=DebugOptions(**fill(DebugOptions, "debug.")),
                     permissions=tuple(merger.permissions), overrides=overrides, limits=Limits(**fill(Limits, "limits.")),
                     audit=AuditSettings(**fill(AuditSettings, "audit.")), root=root, source=source)
     return Settings(mode=mode, analysis=analysis, policy=policy)

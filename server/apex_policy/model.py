@@ -122,6 +122,18 @@ class AuditSettings:
 
 
 @dataclass(frozen=True)
+class DebugOptions:
+    """Debug session settings beside the per-operation gates of ``[tool.apex.debug]``."""
+
+    allow_mode_override: bool = setting(
+        False, doc="Let the `mode` of a debug configuration (launch/attach) be less strict "
+                   "than this policy's mode. Off: a configuration can only make the mode "
+                   "stricter (isolation > hybrid > development). Read from the policy "
+                   "file only: an editor setting cannot loosen the project's mode.",
+        kind="bool", scope="file")
+
+
+@dataclass(frozen=True)
 class GateDecision:
     """The answer to "may I do this debug operation here, now?"."""
 
@@ -142,6 +154,7 @@ class Policy:
     capabilities: Mapping[str, CapabilityRule] = field(default_factory=dict)
     #: Debug operation -> ``allow`` | ``permission`` | ``deny``.
     debug: Mapping[str, str] = field(default_factory=dict)
+    debug_options: DebugOptions = field(default_factory=DebugOptions)
     permissions: Tuple[Permission, ...] = ()
     #: Per-path capability rules; the last one matching a file wins.
     overrides: Tuple[CapabilityOverride, ...] = ()

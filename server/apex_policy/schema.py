@@ -37,7 +37,7 @@ def mode_defaults(key: Key) -> Dict[str, Any]:
             _, cap, part = name.split(".")
             action, allow = CAPABILITY_DEFAULTS[mode][cap]
             out[mode] = action if part == "action" else list(allow)
-        elif name.startswith("debug."):
+        elif name.startswith("debug.") and key.kind == "gate":
             out[mode] = DEBUG_DEFAULTS[mode][name.split(".", 1)[1]]
         elif name.startswith("limits."):
             out[mode] = LIMIT_DEFAULTS[mode].get(key.attribute[1]) if key.attribute else None
@@ -156,6 +156,8 @@ def vscode_configuration(prefix: str = "apex") -> Dict[str, Any]:
     out: Dict[str, Any] = {}
     for key in KEYS.values():
         if key.name in ("permissions", "overrides"):  # arrays of tables: files only
+            continue
+        if key.scope == "file":  # only the policy file may set it, never an editor
             continue
         parts = key.name.split(".")
         name = ".".join([prefix] + [p if p in CAPABILITIES else _camel(p) for p in parts])

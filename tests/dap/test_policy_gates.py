@@ -72,6 +72,7 @@ def test_configuration_mode_may_only_be_stricter(make_client, tmp_path):
     client.initialize()
     refused = client.request("launch", {"program": program, "mode": "development"}, ok=False)
     assert "less strict" in refused["message"]
+    assert "debug.allow-mode-override" in refused["message"]
 
     free = _project(tmp_path / "other", None) if (tmp_path / "other").mkdir() is None else None
     client2 = make_client()
@@ -82,3 +83,22 @@ def test_configuration_mode_may_only_be_stricter(make_client, tmp_path):
     assert "denied in isolation mode" in refused["message"]
     client2.request("disconnect", {"terminateDebuggee": True})
     client2.wait_event("terminated")
+
+
+def test_the_policy_may_allow_a_looser_configuration_mode(make_client, tmp_path):
+    program = _project(tmp_path, None)
+    (tmp_path / "project" / "pyproject.toml").write_text(
+        '[tool.apex]\nmode = "isolation"\n[tool.apex.debug]\nallow-mode-override = true\n')
+    client = make_client()
+    audit = tmp_path / "audit.jsonl"
+    tid, frame = _stop(client, program, mode="development", auditLog=str(audit))
+    policy = client.request("apexPolicy")["body"]
+    assert (policy["mode"], policy["fileMode"], policy["requestedMode"]) == \
+        ("development", "isolation", "development")
+    assert policy["debugOperations"]["state_edit"] is True
+    ref = client.scopes(frame["id"])["Locals"]
+    edited = client.request("setVariable", {"variablesReference": ref, "name": "x",
+                                            "value": "41"})
+    assert edited["body"]["value"] == "41"
+    client.request("disconnect", {"terminateDebuggee": True})
+    client.wait_event("terminated")

@@ -22,7 +22,7 @@ def test_generated_pages_are_up_to_date():
 def test_every_key_is_documented_with_a_scope():
     for key in KEYS.values():
         assert key.doc.strip(), key.name
-        assert key.scope in ("resource", "window", "machine", "application"), key.name
+        assert key.scope in ("resource", "window", "machine", "application", "file"), key.name
     page = docs.render_policy() + docs.render_configuration()
     for key in KEYS.values():
         assert f"`{key.name}`" in page, key.name

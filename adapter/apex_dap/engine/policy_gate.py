@@ -18,7 +18,8 @@ class SessionPolicy:
 
     The ``mode`` of a launch/attach configuration may only make the policy stricter
     (isolation > hybrid > development): an editor setting must not loosen what the
-    project's policy file demands.
+    project's policy file demands, unless that file says it may
+    (``debug.allow-mode-override = true``).
     """
 
     def __init__(self, start: str, requested_mode: str | None = None):
@@ -29,11 +30,13 @@ class SessionPolicy:
         file_mode = base.settings.policy.mode
         loaded = base
         if requested_mode and requested_mode != file_mode:
-            if MODE_RANK[requested_mode] < MODE_RANK[file_mode]:
+            looser = MODE_RANK[requested_mode] < MODE_RANK[file_mode]
+            if looser and not base.settings.policy.debug_options.allow_mode_override:
                 raise PolicyRefused(
                     f"mode {requested_mode!r} in the debug configuration is less strict than "
                     f"{file_mode!r} from the policy ({base.source}); a configuration can only "
-                    f"make the mode stricter")
+                    f"make the mode stricter unless the policy sets "
+                    f"debug.allow-mode-override = true")
             loaded = apex_policy.load_settings(start, mode=requested_mode)
         self.loaded = loaded
         self.policy = loaded.settings.policy
