@@ -27,7 +27,8 @@ class CommonSessionArgs(Args, kw_only=True):
         "Step and break only in user code (not the standard library or site-packages).")] = True
     mode: Annotated[Optional[Mode], _doc(
         "Policy mode for this session. It may only make the policy stricter than the policy "
-        "file (isolation > hybrid > development); a less strict mode is refused.")] = None
+        "file (isolation > hybrid > development); a less strict mode is refused unless the "
+        "policy file sets `debug.allow-mode-override = true`.")] = None
     record: Annotated[bool, _doc(
         "Record execution history for time travel (step back, reverse continue, "
         "`apexTimeline`, `apexSaveRecording`; see docs/time-travel.md). Launch only; gated "
