@@ -156,9 +156,12 @@ class Linker:
                 other.append(flow)
         results: dict[int, dict] = {}
         site_args: dict[int, dict] = {}
+        sites = facts.sites
+        order = sorted(relevant)  # the other sites have no arguments and no result to pass on
         for _ in range(3):
             changed = False
-            for index, site in enumerate(facts.sites):
+            for index in order:
+                site = sites[index]
                 by_param = self._site_args(path, site, callees[index], arg_flows.get(index, ()),
                                            results)
                 result = self._site_result(path, site, callees[index], by_param)
@@ -198,10 +201,11 @@ class Linker:
                     _add(summary.param_return, (origin[1], cleared), steps, cleared)
                 elif origin[0] == "s":
                     _add(summary.source_return, (origin, cleared), steps, cleared)
-        for index, site in enumerate(facts.sites):
+        for index in order:
             callee = callees[index]
             if callee is None:
                 continue
+            site = sites[index]
             resolved, callee_name = callee
             for (param, kind), (cpath, sink, confidence, via) in resolved.param_sinks.items():
                 for origin, (steps, cleared) in site_args[index].get(param, {}).items():

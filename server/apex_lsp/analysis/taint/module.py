@@ -5,8 +5,6 @@ import ast
 import hashlib
 import re
 import threading
-from bisect import bisect_left
-from functools import lru_cache
 from collections import OrderedDict
 
 from .facts import FunctionFacts, ModuleFacts
@@ -14,6 +12,7 @@ from .flow import FunctionFlow, constant_names
 from .frameworks import Frameworks, handler_info
 
 MODULE_SCOPE = "<module>"
+_UNKNOWN = object()
 
 
 class ModuleScope:
@@ -45,6 +44,7 @@ class ModuleScope:
                         self._add_function(item, item.name, None, None)
         self.functions = self.function_nodes  # names the flow engine resolves against
         self.globals: dict = {}
+        self._qualnames: dict = {}
         self._constants: frozenset | None = None
         self._import_heads = frozenset(t.partition(".")[0] for t in aliases.values()) | \
             frozenset(t for t in aliases.values() if t.startswith("."))
@@ -57,6 +57,13 @@ class ModuleScope:
 
     # -- names --------------------------------------------------------------
     def qualname(self, node) -> str | None:
+        # Loops and branches evaluate a node more than once; its name never changes.
+        qual = self._qualnames.get(node, _UNKNOWN)
+        if qual is _UNKNOWN:
+            qual = self._qualnames[node] = self._qualname(node)
+        return qual
+
+    def _qualname(self, node) -> str | None:
         parts: list[str] = []
         while node.__class__ is ast.Attribute:
             parts.append(node.attr)
@@ -178,19 +185,19 @@ class ModuleAnalysis:
         self.facts = ModuleFacts(name, path, functions, imports,
                                  hashlib.blake2b(source.encode(), digest_size=16).hexdigest(),
                                  {})
+        everything = not lazy or bool(scope.globals)
+        if not upfront:  # parsed again only to analyse deferred functions on demand
+            return
         # `from flask import request as rq`, `from sys import argv`: the local name is a hint.
         hints = spec.hints + tuple(alias.lower() for alias, target in aliases.items()
                                    if target in spec.source_roots
                                    and alias != target.rpartition(".")[2])
         whole = source.lower()
         hints = tuple(h for h in hints if h in whole)  # usually few are left to look for
-        everything = not lazy or bool(scope.globals)
-        if not upfront:  # parsed again only to analyse deferred functions on demand
-            return
-        hinted = _hinted_lines(self.lines, hints) if hints and not everything else ()
         for qualname, (node, _, _) in scope.function_nodes.items():
             text = self._text(node)
-            if everything or (hinted and _spans_hint(node, hinted)) or any(
+            lower = text.lower() if hints else ""
+            if everything or any(h in lower for h in hints) or any(
                     d.__class__ is ast.Call for d in node.decorator_list):
                 self._analyze(qualname, text)
             else:
@@ -223,32 +230,6 @@ class ModuleAnalysis:
         self.facts.functions[qualname] = facts
         self.facts.deferred.pop(qualname, None)
         return facts
-
-
-def _hinted_lines(lines: list[str], hints: tuple[str, ...]) -> list[int]:
-    """Sorted numbers of the lines that contain a hint: one scan of the module rather
-    than one per function (hints never span lines, so a match's line is enough)."""
-    text = "\n".join(lines).lower()  # numbered as ``lines``; lower() adds no newline
-    found: list[int] = []
-    line, last = 1, 0
-    for match in _hint_pattern(hints).finditer(text):
-        start = match.start()
-        line += text.count("\n", last, start)
-        last = start
-        if not found or found[-1] != line:
-            found.append(line)
-    return found
-
-
-@lru_cache(maxsize=16)
-def _hint_pattern(hints: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(re.escape(h) for h in sorted(hints, key=len, reverse=True)))
-
-
-def _spans_hint(node, hinted: list[int]) -> bool:
-    first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-    at = bisect_left(hinted, first)
-    return at < len(hinted) and hinted[at] <= node.end_lineno
 
 
 def analyze_module(tree: ast.Module, source: str, path: str, aliases: dict[str, str], spec, *,

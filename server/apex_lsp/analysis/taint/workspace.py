@@ -21,6 +21,7 @@ wherever it is in the workspace.
 from __future__ import annotations
 
 import ast
+import gc
 import hashlib
 import marshal
 import os
@@ -28,6 +29,7 @@ import struct
 import threading
 import warnings
 from collections import OrderedDict
+from contextlib import contextmanager
 from typing import Iterable
 
 from .. import suppress
@@ -175,16 +177,17 @@ class TaintWorkspace:
             names = sorted(os.listdir(directory))
         except OSError:
             return 0
-        for name in names:
-            if not name.endswith(FACTS_SUFFIX):
-                continue
-            try:
-                # Written by FactsWriter of this program, in a private directory.
-                for facts in read_facts_file(os.path.join(directory, name)):
-                    self.record(facts)
-                    count += 1
-            except OSError:
-                continue
+        with _collection_paused():
+            for name in names:
+                if not name.endswith(FACTS_SUFFIX):
+                    continue
+                try:
+                    # Written by FactsWriter of this program, in a private directory.
+                    for facts in read_facts_file(os.path.join(directory, name)):
+                        self.record(facts)
+                        count += 1
+                except OSError:
+                    continue
         return count
 
     def _forget_all(self) -> None:
@@ -292,7 +295,7 @@ class TaintWorkspace:
 
     # -- findings ------------------------------------------------------------
     def link_all(self) -> None:
-        with self._lock:
+        with self._lock, _collection_paused():
             modules = list(self.modules.values())
             for module in modules:
                 for facts in list(module.functions.values()):
@@ -329,6 +332,20 @@ class TaintWorkspace:
             out.append(finding)
         out.sort(key=Finding.sort_key)
         return out
+
+
+@contextmanager
+def _collection_paused():
+    """Loading and linking facts builds many small objects that live on and form no
+    cycles: the cyclic collector would only rescan them, over and over (it took
+    about 40 % of linking a web application's facts)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _suppressed(finding: Finding, comments: dict) -> bool:
