@@ -18,7 +18,7 @@ import sys
 import sysconfig
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_check import corpus_files  # noqa: E402
+from bench_check import corpus_files
 
 
 def dump(out: str, corpus: str, extra: list[str]) -> int:
