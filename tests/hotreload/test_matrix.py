@@ -324,3 +324,44 @@ def test_file_not_imported_is_skipped(target_python, make_target, tmp_path):
     assert report["applied"] and report["modules"] == [] and report["refused"] == []
     assert report["skipped"][0]["reason"] == "the program has not imported this file"
     assert report["summary"] == "hot reload: no changed workspace module"
+
+
+RUNNING = APP + '''
+
+import threading
+
+gate = threading.Event()
+made = []
+
+
+def serve():
+    limit = 7
+
+    def check(x):
+        return x
+    made.append(check)
+    gate.wait()
+    return limit
+
+
+worker = threading.Thread(target=serve, daemon=True)
+worker.start()
+'''
+
+
+def test_closure_gaining_a_local_of_a_running_enclosing_call(target_python, make_target,
+                                                              tmp_path):
+    import time
+    t = make_target(target_python, RUNNING)
+    deadline = time.monotonic() + 10
+    while t.ask("len(made)") != "= 1":    # the worker thread makes its closure
+        assert time.monotonic() < deadline, "the worker never made its closure"
+    assert t.ask("made[0](1)") == "= 1"
+    edit(tmp_path / "app.py", "        return x\n    made", "        return x + limit\n    made")
+    report = t.reload()
+    patched = {e["name"]: e.get("note") for e in report["patched"]}
+    note = patched["app.serve.<locals>.check"]
+    assert "closure rebuilt (free variables none -> limit)" in note
+    assert "limit: value taken from the running serve call" in note
+    assert t.ask("made[0](1)") == "= 8"
+    assert t.ask("(gate.set(), worker.join(5), worker.is_alive())") == "= (None, None, False)"

@@ -142,12 +142,53 @@ def patch_nested(old: types.CodeType, new: types.CodeType) -> tuple:
                     function.__code__ = new_code
                     continue
                 try:
-                    note = rebind_closure(function, new_code, siblings)
+                    note = rebind_closure(function, new_code, siblings,
+                                          _parent_of(old, old_code))
                 except Refused as exc:
                     stale.append((name, str(exc)))
                 else:
                     rebuilt.append((name, note))
     return rebuilt, stale
+
+
+def _parent_of(outer: types.CodeType, inner: types.CodeType):
+    """The code object (``outer`` or one nested in it) that defines ``inner``."""
+    stack = [outer]
+    while stack:
+        current = stack.pop()
+        consts = [c for c in current.co_consts if isinstance(c, types.CodeType)]
+        if any(c is inner for c in consts):
+            return current
+        stack.extend(consts)
+    return None
+
+
+def _enclosing_frame(function, parent: types.CodeType):
+    """A frame still running ``parent`` (on any thread) that made ``function``: every
+    cell of the closure holds that frame's variable of the same name. With no cell to
+    compare, only when exactly one such frame runs. None when none is known."""
+    if parent is None:
+        return None
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
+    candidates = []
+    for top in sys._current_frames().values():
+        frame = top
+        while frame is not None:
+            if frame.f_code is parent:
+                candidates.append(frame)
+            frame = frame.f_back
+    matching = []
+    for frame in candidates:
+        values = frame.f_locals
+        try:
+            if all(name in values and values[name] is cell.cell_contents
+                   for name, cell in cells.items()):
+                matching.append(frame)
+        except ValueError:       # an empty cell
+            continue
+    if len(matching) == 1 or (cells and matching):
+        return matching[0]
+    return None
 
 
 def _closures_by_cell() -> dict:
@@ -172,15 +213,26 @@ def sibling_cells(function, siblings: dict) -> dict:
     return cells
 
 
-def rebind_closure(function, code: types.CodeType, siblings: dict) -> str:
+def rebind_closure(function, code: types.CodeType, siblings: dict, parent=None) -> str:
     """Replace the live closure ``function`` by a new function running ``code`` whose
     free variables differ: cells are reused by name (its own, or a sibling closure's of
-    the same enclosing call); a free variable no live closure holds is refused (the
-    enclosing call that would have set it has returned). The new function is rebound
-    in every dict and list that held the old one; returns a note saying where, and which
-    references could not be updated."""
+    the same enclosing call); a variable of an enclosing call still running (``parent``
+    is its code) gets a new cell holding the variable's current value (a snapshot: that
+    call runs its old code, which does not write to the new cell); a free variable none
+    of these holds is refused (the enclosing call that would have set it has returned).
+    The new function is rebound in every dict and list that held the old one; returns a
+    note saying where, and which references could not be updated."""
     known = sibling_cells(function, siblings)
     missing = [n for n in code.co_freevars if n not in known]
+    snapshots = []
+    if missing:
+        frame = _enclosing_frame(function, parent)
+        values = frame.f_locals if frame is not None else {}
+        for name in list(missing):
+            if name in values:
+                known[name] = types.CellType(values[name])
+                snapshots.append(name)
+                missing.remove(name)
     if missing:
         raise Refused("its new free variable%s %s %s local to the enclosing function, and "
                       "no live closure of the call that made it holds %s (that call has "
@@ -200,6 +252,9 @@ def rebind_closure(function, code: types.CodeType, siblings: dict) -> str:
     note = "closure rebuilt (free variables %s -> %s): rebound in %d place%s" % (
         ", ".join(function.__code__.co_freevars) or "none",
         ", ".join(code.co_freevars) or "none", updated, "" if updated == 1 else "s")
+    if snapshots:
+        note += "; %s: value%s taken from the running %s call" % (
+            ", ".join(snapshots), "s" if len(snapshots) > 1 else "", parent.co_name)
     if missed:
         note += "; not updated (still the old closure): " + ", ".join(sorted(set(missed)))
     return note
