@@ -390,6 +390,11 @@ class Session:
             raise RequestError(str(exc)) from None
         actor = getattr(self.policy.policy.audit, "actor", "")
         self.audit = AuditTrail(self.policy.audit_path(args.audit_log), actor, self.policy.mode)
+        if self.policy.loosened:  # allowed by debug.allow-mode-override; never silent
+            self.audit.record("mode_switch", target=self.policy.mode,
+                              **{"from": self.policy.file_mode, "to": self.policy.mode,
+                                 "reason": "debug configuration mode, allowed by "
+                                           "debug.allow-mode-override"})
 
     async def _connect_debugpy(self, host: str, port: int, token: str | None,
                                start_method: str, options: dict[str, Any]) -> None:

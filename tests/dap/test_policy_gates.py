@@ -1,4 +1,5 @@
 """Policy gates: mutating requests are checked against the session's effective policy."""
+import json
 import shutil
 
 
@@ -102,3 +103,8 @@ def test_the_policy_may_allow_a_looser_configuration_mode(make_client, tmp_path)
     assert edited["body"]["value"] == "41"
     client.request("disconnect", {"terminateDebuggee": True})
     client.wait_event("terminated")
+    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    switch = [r for r in records if r.get("operation") == "mode_switch"]
+    assert switch and switch[0]["details"]["from"] == "isolation" \
+        and switch[0]["details"]["to"] == "development"
+    assert any(r.get("operation") == "state_edit" and r["outcome"] == "allowed" for r in records)

@@ -42,6 +42,8 @@ class SessionPolicy:
         self.policy = loaded.settings.policy
         self.requested_mode = requested_mode
         self.file_mode = file_mode
+        #: The configuration asked for a looser mode than the file's, and the file allowed it.
+        self.loosened = MODE_RANK[self.policy.mode] < MODE_RANK[file_mode]
 
     @property
     def mode(self) -> str:
