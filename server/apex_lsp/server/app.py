@@ -7,6 +7,7 @@ exposes ``register(server)``.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 
@@ -92,6 +93,10 @@ class ApexLanguageServer(LanguageServer):
         except Exception:
             log.exception("indexing the workspace for cross-file taint failed")
             return
+        # The modules, rule tables and the index live as long as the server: move them
+        # out of the cyclic collector's reach, or every full collection (one every few
+        # edits, after the analyzer's collection pause ends) traverses all of them again.
+        gc.freeze()
         if changed and generation == self.projects.generation:
             for uri, doc in list(self.workspace.text_documents.items()):
                 if self.is_python(doc):
@@ -163,6 +168,13 @@ class ApexLanguageServer(LanguageServer):
         if self.pull_refresh:
             self.workspace_diagnostic_refresh(None)
         self.send_status()
+
+    def start_io(self, stdin=None, stdout=None) -> None:
+        """stdio with stdin read on the event loop (no thread hop per message) when
+        it is a pipe; pygls's threaded reader otherwise."""
+        from .transports import serve_stdio
+        if not serve_stdio(self, stdin, stdout):
+            super().start_io(stdin, stdout)
 
     def stop_workers(self) -> None:
         self.pool.shutdown()

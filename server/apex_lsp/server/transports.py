@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import stat
 import sys
 import threading
 
-from pygls.io_ import run_async
+from pygls.io_ import StdoutWriter, run_async
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +21,64 @@ def announce(kind: str, sockets) -> None:
     for sock in sockets:
         host, port = sock.getsockname()[:2]
         print(f"apex lsp: listening on {kind}://{host}:{port}", file=sys.stderr, flush=True)
+
+
+class PipeReader:
+    """stdin read by the event loop's selector. pygls's stdio reader runs every
+    ``readline`` and the body ``read`` in a thread pool: three thread hops per
+    message, each a wake-up that waits for a core when the machine is busy."""
+
+    def __init__(self, stream: asyncio.StreamReader) -> None:
+        self._stream = stream
+
+    async def readline(self) -> bytes:
+        return await self._stream.readline()
+
+    async def readexactly(self, n: int) -> bytes:
+        try:
+            return await self._stream.readexactly(n)
+        except asyncio.IncompleteReadError as exc:  # end of input: run_async stops on b""
+            return exc.partial
+
+
+def _separate_pipe(stdin, stdout) -> bool:
+    """Only a pipe stdin that is not also stdout can be made non-blocking safely."""
+    try:
+        fd_in, fd_out = stdin.fileno(), stdout.fileno()
+        st_in, st_out = os.fstat(fd_in), os.fstat(fd_out)
+    except (AttributeError, OSError, ValueError):
+        return False
+    same = (st_in.st_dev, st_in.st_ino) == (st_out.st_dev, st_out.st_ino)
+    return stat.S_ISFIFO(st_in.st_mode) and not same
+
+
+def serve_stdio(server, stdin=None, stdout=None) -> bool:
+    """Serve over stdio with stdin read on the event loop. False (nothing done) when
+    stdin is not a separate pipe: the caller falls back to pygls's reader."""
+    stdin = stdin or sys.stdin.buffer
+    stdout = stdout or sys.stdout.buffer
+    if not _separate_pipe(stdin, stdout):
+        return False
+    server._stop_event = stop_event = threading.Event()
+    server.protocol.set_writer(StdoutWriter(stdout))
+
+    async def main():
+        stream = asyncio.StreamReader(limit=1 << 20)
+        await asyncio.get_running_loop().connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(stream), stdin)
+        await run_async(stop_event=stop_event, reader=PipeReader(stream),
+                        protocol=server.protocol, logger=log,
+                        error_handler=server.report_server_error)
+
+    try:
+        asyncio.run(main())
+    except BrokenPipeError:
+        log.error("the connection to the client is lost; shutting down")
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.shutdown()
+    return True
 
 
 def serve_tcp(server, host: str, port: int) -> None:
