@@ -23,8 +23,9 @@ can call again:
   that callback returns becomes ``frame.f_trace`` as the thread resumes, so a plain
   assignment would be overwritten. Instead ``f_trace`` gets a ``_Raiser``: when CPython
   (or the debugger) replaces it, its refcount drops to zero and ``__del__`` installs a
-  fresh one over whatever was put there, so the raiser always has the last word. At the
-  frame's next line event it raises; CPython then turns tracing off for the thread (as
+  fresh one over whatever was put there, so the raiser always has the last word. With
+  opcode events on for that frame (``f_trace_opcodes``), it raises before the paused
+  line's first instruction; CPython then turns tracing off for the thread (as
   it does for any exception out of a trace function), and the trampoline that catches
   the exception turns the debugger's tracer back on before calling again.
 
