@@ -37,7 +37,10 @@ def test_no_step_back_without_a_recording(make_client):
     assert caps["supportsStepBack"] is False
     start_launch(client, HISTORY, breakpoints=["total"])
     tid = client.stopped(reason="breakpoint")["threadId"]
-    assert not any(m.get("event") == "capabilities" for m in client.timeline)
+    # Other features (frame restart) may announce themselves; step back must not.
+    assert not any(m.get("event") == "capabilities"
+                   and m["body"]["capabilities"].get("supportsStepBack")
+                   for m in client.timeline)
     refused = client.request("stepBack", {"threadId": tid}, ok=False)
     assert not refused["success"] and '"record": true' in refused["message"]
     refused = client.request("apexRecord", {"enabled": True}, ok=False)
@@ -50,7 +53,10 @@ def test_record_pause_timeline_and_restart_frame(make_client, python, tmp_path):
     client = make_client()
     start_launch(client, HISTORY, python=python, record=True,
                  breakpoints=["items_init", "risky_return"], auditLog=str(tmp_path / "audit.jsonl"))
-    caps = client.wait_event("capabilities")["body"]["capabilities"]
+    caps = client.wait_for(
+        lambda m: m.get("event") == "capabilities"
+        and "supportsStepBack" in m["body"]["capabilities"],
+        30, "capabilities with supportsStepBack")["body"]["capabilities"]
     assert caps == {"supportsStepBack": True, "supportsRestartFrame": True}
     tid = client.stopped(reason="breakpoint")["threadId"]
     # pause recording across collect(): its loop leaves no history
