@@ -28,10 +28,10 @@ subprocess.run(["convert", upload, thumbnail], check=True)
 """
 import ast
 
-from ..context import FileContext, argument, is_constant, is_string_building
+from ..context import FileContext, argument
 from ..model import Confidence, Severity
 from ..rule import Rule
-from .apx155_subprocess_shell_true import shell_quoted
+from ._shell import report_shell_command
 
 
 class OsSystem(Rule):
@@ -46,13 +46,7 @@ class OsSystem(Rule):
     calls = frozenset({"os.system", "posix.system", "nt.system"})
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        command = argument(node, 0, "command")
-        if command is None:
-            return
-        if is_constant(command) or shell_quoted(command):
-            ctx.report(self, node, "os.system() starts a shell; prefer subprocess.run with "
-                                   "an argument list", severity=Severity.LOW)
-            return
-        ctx.report(self, node, "os.system() with a command built at run time allows shell "
-                               "command injection",
-                   confidence=Confidence.HIGH if is_string_building(command) else Confidence.MEDIUM)
+        report_shell_command(
+            self, node, ctx, argument(node, 0, "command"),
+            constant="os.system() starts a shell; prefer subprocess.run with an argument list",
+            built="os.system() with a command built at run time allows shell command injection")

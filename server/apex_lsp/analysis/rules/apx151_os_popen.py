@@ -27,10 +27,10 @@ listing = subprocess.run(["ls", "-l", directory], capture_output=True,
 """
 import ast
 
-from ..context import FileContext, argument, is_constant, is_string_building
+from ..context import FileContext, argument
 from ..model import Confidence, Severity
 from ..rule import Rule
-from .apx155_subprocess_shell_true import shell_quoted
+from ._shell import report_shell_command
 
 
 class OsPopen(Rule):
@@ -48,14 +48,8 @@ class OsPopen(Rule):
                        "popen2.Popen3", "popen2.Popen4"})
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        command = argument(node, 0, "cmd")
-        if command is None:
-            return
         name = ctx.qualname(node.func)
-        if is_constant(command) or shell_quoted(command):
-            ctx.report(self, node, f"{name}() starts a shell; prefer subprocess.run with an "
-                                   "argument list", severity=Severity.LOW)
-            return
-        ctx.report(self, node, f"{name}() with a command built at run time allows shell "
-                               "command injection",
-                   confidence=Confidence.HIGH if is_string_building(command) else Confidence.MEDIUM)
+        report_shell_command(
+            self, node, ctx, argument(node, 0, "cmd"),
+            constant=f"{name}() starts a shell; prefer subprocess.run with an argument list",
+            built=f"{name}() with a command built at run time allows shell command injection")

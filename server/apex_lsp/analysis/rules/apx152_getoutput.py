@@ -27,10 +27,10 @@ status, out = result.returncode, result.stdout
 """
 import ast
 
-from ..context import FileContext, argument, is_constant, is_string_building
+from ..context import FileContext, argument
 from ..model import Confidence, Severity
 from ..rule import Rule
-from .apx155_subprocess_shell_true import shell_quoted
+from ._shell import report_shell_command
 
 
 class GetOutput(Rule):
@@ -46,14 +46,9 @@ class GetOutput(Rule):
                        "commands.getoutput", "commands.getstatusoutput"})
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        command = argument(node, 0, "cmd")
-        if command is None:
-            return
         name = ctx.qualname(node.func)
-        if is_constant(command) or shell_quoted(command):
-            ctx.report(self, node, f"{name}() runs its command through the shell",
-                       severity=Severity.LOW)
-            return
-        ctx.report(self, node, f"{name}() runs a command built at run time through the "
-                               "shell; this allows command injection",
-                   confidence=Confidence.HIGH if is_string_building(command) else Confidence.MEDIUM)
+        report_shell_command(
+            self, node, ctx, argument(node, 0, "cmd"),
+            constant=f"{name}() runs its command through the shell",
+            built=f"{name}() runs a command built at run time through the shell; "
+                  "this allows command injection")

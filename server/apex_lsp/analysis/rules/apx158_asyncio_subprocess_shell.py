@@ -26,10 +26,10 @@ proc = await asyncio.create_subprocess_exec("ping", "-c", "1", host)
 """
 import ast
 
-from ..context import FileContext, argument, is_constant, is_string_building
+from ..context import FileContext, argument
 from ..model import Confidence, Severity
 from ..rule import Rule
-from .apx155_subprocess_shell_true import shell_quoted
+from ._shell import report_shell_command
 
 
 class AsyncioSubprocessShell(Rule):
@@ -49,12 +49,8 @@ class AsyncioSubprocessShell(Rule):
         is_loop_method = (isinstance(node.func, ast.Attribute)
                           and node.func.attr == "subprocess_shell")
         command = argument(node, 1, "cmd") if is_loop_method else argument(node, 0, "cmd")
-        if command is None:
-            return
-        if is_constant(command) or shell_quoted(command):
-            ctx.report(self, node, "subprocess started through the shell; prefer "
-                                   "create_subprocess_exec", severity=Severity.LOW)
-            return
-        ctx.report(self, node, "shell command built at run time allows command injection; "
-                               "use create_subprocess_exec with separate arguments",
-                   confidence=Confidence.HIGH if is_string_building(command) else Confidence.MEDIUM)
+        report_shell_command(
+            self, node, ctx, command,
+            constant="subprocess started through the shell; prefer create_subprocess_exec",
+            built="shell command built at run time allows command injection; "
+                  "use create_subprocess_exec with separate arguments")
