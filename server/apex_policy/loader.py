@@ -303,33 +303,40 @@ class _Merger:
                 scratch.apply(layer, sub, parts + (name,), name, skip=len(parts) + 1)
                 self.errors.extend(scratch.errors)
 
-    def _permissions(self, layer: _Layer, parts: Tuple[Any, ...], value: Any) -> None:
+    def _array_of_tables(self, layer: _Layer, parts: Tuple[Any, ...], value: Any,
+                         name: str) -> Optional[List[Tuple[Tuple[Any, ...], Mapping[str, Any]]]]:
+        """The ``(where, table)`` entries of ``[[tool.apex.<name>]]`` (a lone table counts
+        as one; entries that are not tables are reported and skipped), or None, reported,
+        when ``value`` is not an array of tables at all."""
         if isinstance(value, Mapping):
             value = [value]
         if not isinstance(value, list):
-            self.error(layer, parts, "expected an array of tables ([[tool.apex.permissions]])")
-            return
+            self.error(layer, parts, f"expected an array of tables ([[tool.apex.{name}]])")
+            return None
+        tables = []
         for index, entry in enumerate(value):
             where = parts + (index,)
-            if not isinstance(entry, Mapping):
+            if isinstance(entry, Mapping):
+                tables.append((where, entry))
+            else:
                 self.error(layer, where, f"expected a table, got {_show(entry)}")
-                continue
+        return tables
+
+    def _permissions(self, layer: _Layer, parts: Tuple[Any, ...], value: Any) -> None:
+        tables = self._array_of_tables(layer, parts, value, "permissions")
+        if tables is None:
+            return
+        for where, entry in tables:
             permission = self._permission(layer, where, entry)
             if permission is not None:
                 self.permissions.append(permission)
         self.origins["permissions"] = _origin_at(layer, parts)
 
     def _overrides(self, layer: _Layer, parts: Tuple[Any, ...], value: Any) -> None:
-        if isinstance(value, Mapping):
-            value = [value]
-        if not isinstance(value, list):
-            self.error(layer, parts, "expected an array of tables ([[tool.apex.overrides]])")
+        tables = self._array_of_tables(layer, parts, value, "overrides")
+        if tables is None:
             return
-        for index, entry in enumerate(value):
-            where = parts + (index,)
-            if not isinstance(entry, Mapping):
-                self.error(layer, where, f"expected a table, got {_show(entry)}")
-                continue
+        for where, entry in tables:
             self._override(layer, where, entry)
         self.origins["overrides"] = _origin_at(layer, parts)
 
