@@ -6,6 +6,8 @@ import json
 import os
 import sys
 
+from apex_policy.capabilities import MODES
+
 EXIT_CONFIG = 2
 
 
@@ -20,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "and where each value came from: default, mode default, the policy "
                     "file (with its line), the editor or the command line.")
     show.add_argument("path", nargs="?", default=".", metavar="PATH")
-    show.add_argument("--mode", choices=("isolation", "development", "hybrid"),
+    show.add_argument("--mode", choices=MODES,
                       help="override the mode (as `apex check --mode` would)")
     show.add_argument("--json", action="store_true", help="print JSON")
     show.set_defaults(func=run_show)
@@ -39,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     decide.add_argument("capability", metavar="CAPABILITY")
     decide.add_argument("target", nargs="?", metavar="TARGET")
     decide.add_argument("--path", default=".", help="where to look for the policy")
-    decide.add_argument("--mode", choices=("isolation", "development", "hybrid"))
+    decide.add_argument("--mode", choices=MODES)
     decide.set_defaults(func=run_decide)
     gate = actions.add_parser(
         "gate", help="whether a debug operation is allowed",
@@ -49,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     gate.add_argument("operation", metavar="OPERATION")
     gate.add_argument("--path", default=".", help="the file the operation touches")
     gate.add_argument("--module", help="the module the operation touches")
-    gate.add_argument("--mode", choices=("isolation", "development", "hybrid"))
+    gate.add_argument("--mode", choices=MODES)
     gate.set_defaults(func=run_gate)
     schema = actions.add_parser(
         "schema", help="print the JSON Schema of [tool.apex]",
