@@ -2,9 +2,12 @@
 process group, killed whole at the end, pass or fail."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,39 @@ def isolated_env(tmp_path: Path) -> dict[str, str]:
                XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"),
                XDG_CACHE_HOME=str(home / "cache"), TMPDIR=str(home / "tmp"))
     return env
+
+
+#: The file every LSP editor test opens: line 3 has a fixable APX205, line 4 an APX101.
+LSP_SOURCE = """import yaml
+
+data = yaml.load(stream)
+x = eval(expr)
+"""
+
+
+@dataclass
+class LspProject:
+    """An isolation-mode project holding LSP_SOURCE, and the environment an editor
+    check script needs: throwaway HOME, APEX_LSP_CMD running this interpreter's apex."""
+    root: Path
+    source: Path
+    report: Path
+    env: dict[str, str]
+
+    def read_report(self) -> dict:
+        """What the editor's check script wrote (empty when it wrote nothing)."""
+        return json.loads(self.report.read_text()) if self.report.exists() else {}
+
+
+def lsp_project(tmp_path: Path) -> LspProject:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[tool.apex]\nmode = "isolation"\n')
+    source = root / "app.py"
+    source.write_text(LSP_SOURCE)
+    env = isolated_env(tmp_path)
+    env["APEX_LSP_CMD"] = json.dumps([sys.executable, "-m", "apex_cli", "lsp"])
+    return LspProject(root, source, tmp_path / "report.json", env)
 
 
 def run_editor(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float = 90):
