@@ -1,4 +1,5 @@
 """Attach by connect, and the session's life cycle: no hang, no orphan, no paused target."""
+import contextlib
 import os
 import signal
 import subprocess
@@ -8,36 +9,58 @@ import pytest
 
 from apex_dap.engine.target import pid_alive
 
-from .client import find_marker
+from .client import DEFAULT_TIMEOUT, find_marker
 from .conftest import INTERPRETERS, debuggee, output_text, start_launch
 
 LISTENS = debuggee("listens.py")
 SPIN = debuggee("spin.py")
 
 
+@contextlib.contextmanager
 def _listening_target(env, python, mode, stop_file):
+    """listens.py waiting for a debugger; its process group is killed at the end
+    unless it has already exited."""
     process = subprocess.Popen([python, LISTENS, mode, stop_file], stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, env=env, start_new_session=True)
-    line = process.stdout.readline().decode()
-    assert line.startswith("LISTENING"), line
-    return process, int(line.split()[1])
+    try:
+        line = process.stdout.readline().decode()
+        assert line.startswith("LISTENING"), line
+        yield process, int(line.split()[1])
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _attach_with_breakpoint_at_work(client, arguments, timeout=DEFAULT_TIMEOUT):
+    """attach, then (after `initialized`) a breakpoint at listens.py's `work` marker and
+    configurationDone; returns the attach response."""
+    seq = client.request_async("attach", arguments)
+    initialized = client.wait_event("initialized", timeout=timeout)
+    client.request("setBreakpoints", {"source": {"path": LISTENS},
+                                      "breakpoints": [{"line": find_marker(LISTENS, "work")}]})
+    done = client.request("configurationDone")
+    assert client.index_of(initialized) < client.index_of(done)
+    return client.response(seq, timeout=timeout)
+
+
+def _wait_gone(pid, timeout):
+    import psutil
+    try:
+        psutil.Process(pid).wait(timeout)
+    except psutil.NoSuchProcess:
+        pass
 
 
 @pytest.mark.parametrize("python", INTERPRETERS)
 @pytest.mark.parametrize("mode", ["inprocess", "adapter"])
 def test_attach_connect_breakpoint_edit_detach(make_client, dap_env, tmp_path, python, mode):
     stop_file = str(tmp_path / "stop")
-    process, port = _listening_target(dap_env, python, mode, stop_file)
-    try:
+    with _listening_target(dap_env, python, mode, stop_file) as (process, port):
         client = make_client()
         client.initialize()
-        seq = client.request_async("attach", {"connect": {"host": "127.0.0.1", "port": port}})
-        initialized = client.wait_event("initialized")
-        client.request("setBreakpoints", {"source": {"path": LISTENS},
-                                          "breakpoints": [{"line": find_marker(LISTENS, "work")}]})
-        done = client.request("configurationDone")
-        assert client.response(seq)["success"]
-        assert client.index_of(initialized) < client.index_of(done)
+        response = _attach_with_breakpoint_at_work(
+            client, {"connect": {"host": "127.0.0.1", "port": port}})
+        assert response["success"], response.get("message")
         tid = client.stopped(reason="breakpoint")["threadId"]
         frame = client.top_frame(tid)
         assert client.evaluate("i", frame["id"], context="hover")["body"]["result"] == "1"
@@ -53,9 +76,6 @@ def test_attach_connect_breakpoint_edit_detach(make_client, dap_env, tmp_path, p
         open(stop_file, "w").close()
         assert process.wait(30) == 0
         assert "finished" in process.stdout.read().decode()
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def test_attach_connect_refuses_non_loopback(make_client):
@@ -91,12 +111,7 @@ def test_editor_disappears_while_paused(make_client, terminate, tmp_path):
     if terminate:
         assert not pid_alive(pid)
     else:
-        # resumed: breakpoints gone, the program runs to its end
-        import psutil
-        try:
-            psutil.Process(pid).wait(30)
-        except psutil.NoSuchProcess:
-            pass
+        _wait_gone(pid, 30)  # resumed: breakpoints gone, the program runs to its end
         assert not pid_alive(pid)
 
 
@@ -145,16 +160,11 @@ def test_attach_by_process_id(make_client, dap_env, tmp_path, python):
     if missing:
         pytest.skip(missing)
     stop_file = str(tmp_path / "stop")
-    process, _ = _listening_target(dap_env, python, "none", stop_file)
-    try:
+    with _listening_target(dap_env, python, "none", stop_file) as (process, _):
         client = make_client()
         client.initialize()
-        seq = client.request_async("attach", {"processId": process.pid})
-        client.wait_event("initialized", timeout=60)
-        client.request("setBreakpoints", {"source": {"path": LISTENS},
-                                          "breakpoints": [{"line": find_marker(LISTENS, "work")}]})
-        client.request("configurationDone")
-        response = client.response(seq, timeout=60)
+        response = _attach_with_breakpoint_at_work(client, {"processId": process.pid},
+                                                   timeout=60)
         assert response["success"], response.get("message")
         tid = client.stopped(reason="breakpoint")["threadId"]
         frame = client.top_frame(tid)
@@ -167,30 +177,18 @@ def test_attach_by_process_id(make_client, dap_env, tmp_path, python):
         client.wait_event("terminated")
         open(stop_file, "w").close()
         assert process.wait(30) == 0
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def test_editor_disappears_during_attach_program_resumes(make_client, dap_env, tmp_path):
     stop_file = str(tmp_path / "stop")
-    process, port = _listening_target(dap_env, sys.executable, "inprocess", stop_file)
-    try:
+    with _listening_target(dap_env, sys.executable, "inprocess", stop_file) as (process, port):
         client = make_client()
         client.initialize()
-        seq = client.request_async("attach", {"connect": {"host": "127.0.0.1", "port": port}})
-        client.wait_event("initialized")
-        client.request("setBreakpoints", {"source": {"path": LISTENS},
-                                          "breakpoints": [{"line": find_marker(LISTENS, "work")}]})
-        client.request("configurationDone")
-        client.response(seq)
+        _attach_with_breakpoint_at_work(client, {"connect": {"host": "127.0.0.1", "port": port}})
         client.stopped(reason="breakpoint")
         assert client.close() == 0  # the editor vanishes while the program is paused
         open(stop_file, "w").close()
         assert process.wait(30) == 0  # resumed, breakpoints gone: it runs to its end
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def test_adapter_killed_outright_takes_the_launched_program_with_it(make_client):
@@ -199,11 +197,7 @@ def test_adapter_killed_outright_takes_the_launched_program_with_it(make_client)
     pid = client.wait_event("process")["body"]["systemProcessId"]
     client.wait_event("output")
     os.kill(client.process.pid, signal.SIGKILL)  # no chance to clean up
-    import psutil
-    try:
-        psutil.Process(pid).wait(15)
-    except psutil.NoSuchProcess:
-        pass
+    _wait_gone(pid, 15)
     assert not pid_alive(pid)
 
 
@@ -232,20 +226,14 @@ def test_attach_connect_to_apex_harness_listen(make_client, dap_env, tmp_path, p
     from apex_host import ADAPTER_DIR
     env = dict(dap_env, APEX_TEST_ADAPTER_DIR=ADAPTER_DIR, APEX_TEST_HARNESS_TOKEN="h-token")
     stop_file = str(tmp_path / "stop")
-    process, port = _listening_target(env, python, "harness", stop_file)
-    try:
+    with _listening_target(env, python, "harness", stop_file) as (process, port):
         client = make_client()
         client.initialize()
         wrong = client.request("attach", {"connect": {"port": port, "token": "nope",
                                                       "harness": True}}, ok=False)
         assert "token" in wrong["message"]
-        seq = client.request_async("attach", {"connect": {"port": port, "token": "h-token",
-                                                          "harness": True}})
-        client.wait_event("initialized", timeout=60)
-        client.request("setBreakpoints", {"source": {"path": LISTENS},
-                                          "breakpoints": [{"line": find_marker(LISTENS, "work")}]})
-        client.request("configurationDone")
-        response = client.response(seq, timeout=60)
+        response = _attach_with_breakpoint_at_work(
+            client, {"connect": {"port": port, "token": "h-token", "harness": True}}, timeout=60)
         assert response["success"], response.get("message")
         tid = client.stopped(reason="breakpoint")["threadId"]
         frame = client.top_frame(tid)
@@ -255,6 +243,3 @@ def test_attach_connect_to_apex_harness_listen(make_client, dap_env, tmp_path, p
         client.wait_event("terminated")
         open(stop_file, "w").close()
         assert process.wait(30) == 0
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
