@@ -19,7 +19,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from .analysis_settings import AnalysisSettings, TaintSettings
 from .capabilities import CAPABILITIES, DEBUG_OPERATIONS, DEFAULT_MODE, MODES
@@ -33,6 +33,8 @@ from .units import parse_expiry
 CONFIG_FILES = ("apex.toml", "pyproject.toml")
 EDITOR = "editor settings"
 CLI = "command line"
+#: What _Merger._validated returns for a value it rejected (and reported).
+_INVALID = object()
 
 
 @dataclass(frozen=True)
@@ -260,15 +262,21 @@ class _Merger:
         if key.scope == "file" and layer.parsed is None:
             self.error(layer, parts, f"{key.name} can be set only in the policy file")
             return
+        normalized = self._validated(layer, parts, VALIDATORS[key.kind], value)
+        if normalized is not _INVALID:
+            self.set(key.name, normalized, _origin_at(layer, parts))
+
+    def _validated(self, layer: _Layer, spot: Tuple[Any, ...], validate: Callable[[Any], Any],
+                   value: Any) -> Any:
+        """``validate(value)``; or, when it raises ValueError, _INVALID after reporting the
+        error at ``spot`` (or at the offending element of a list or table value)."""
         try:
-            normalized = VALIDATORS[key.kind](value)
+            return validate(value)
         except IndexedError as exc:
-            self.error(layer, parts + (exc.index,), str(exc))
-            return
+            self.error(layer, spot + (exc.index,), str(exc))
         except ValueError as exc:
-            self.error(layer, parts, str(exc))
-            return
-        self.set(key.name, normalized, _origin_at(layer, parts))
+            self.error(layer, spot, str(exc))
+        return _INVALID
 
     def _capability(self, layer: _Layer, parts: Tuple[Any, ...], value: Any,
                     skip: int) -> None:
@@ -350,14 +358,11 @@ class _Merger:
                 self.error(layer, where + (raw_key,), _unknown(name, OVERRIDE_FIELDS))
                 ok = False
             elif name == "paths":
-                try:
-                    paths = VALIDATORS["strings"](raw)
-                except IndexedError as exc:
-                    self.error(layer, where + (raw_key, exc.index), str(exc))
+                checked = self._validated(layer, where + (raw_key,), VALIDATORS["strings"], raw)
+                if checked is _INVALID:
                     ok = False
-                except ValueError as exc:
-                    self.error(layer, where + (raw_key,), str(exc))
-                    ok = False
+                else:
+                    paths = checked
             elif not isinstance(raw, Mapping):
                 self.error(layer, where + (raw_key,), "expected a table of capability = "
                                                       f"allow/audit/deny, got {_show(raw)}")
@@ -408,14 +413,11 @@ class _Merger:
                     ok = False
                     continue
                 key = KEYS[f"capabilities.{cap}.{part}"]
-                try:
-                    rule[part] = VALIDATORS[key.kind](value)
-                except IndexedError as exc:
-                    self.error(layer, spot + (exc.index,), str(exc))
+                checked = self._validated(layer, spot, VALIDATORS[key.kind], value)
+                if checked is _INVALID:
                     ok = False
-                except ValueError as exc:
-                    self.error(layer, spot, str(exc))
-                    ok = False
+                else:
+                    rule[part] = checked
             rules[cap] = rule
         return ok
 
@@ -430,18 +432,15 @@ class _Merger:
                 self.error(layer, where + (raw_key,), _unknown(name, PERMISSION_FIELDS))
                 ok = False
                 continue
-            try:
-                if f.metadata["kind"] == "expiry":
-                    granted = layer.granted_at
-                    values[f.name] = parse_expiry(raw, granted_at=granted)
-                else:
-                    values[f.name] = VALIDATORS[f.metadata["kind"]](raw)
-            except IndexedError as exc:
-                self.error(layer, where + (raw_key, exc.index), str(exc))
+            if f.metadata["kind"] == "expiry":
+                validate = functools.partial(parse_expiry, granted_at=layer.granted_at)
+            else:
+                validate = VALIDATORS[f.metadata["kind"]]
+            checked = self._validated(layer, where + (raw_key,), validate, raw)
+            if checked is _INVALID:
                 ok = False
-            except ValueError as exc:
-                self.error(layer, where + (raw_key,), str(exc))
-                ok = False
+            else:
+                values[f.name] = checked
         if ok and not values.get("operations"):
             self.error(layer, where, "a permission needs operations = [...] "
                                      f"(one or more of {', '.join(DEBUG_OPERATIONS)})")
