@@ -31,9 +31,10 @@ os.execv(TOOLS[name], [TOOLS[name], target])
 """
 import ast
 
-from ..context import FileContext, argument, is_constant, is_table_lookup, is_string_building
+from ..context import FileContext, argument
 from ..model import Confidence, Severity
 from ..rule import Rule
+from ._shell import report_computed_program
 
 _EXEC = ("execl", "execle", "execlp", "execlpe", "execv", "execve", "execvp", "execvpe")
 
@@ -51,7 +52,5 @@ class OsExec(Rule):
 
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         program = argument(node, 0, "path") or argument(node, 0, "file")
-        if program is None or is_constant(program) or is_table_lookup(program):
-            return
-        ctx.report(self, node, f"{ctx.qualname(node.func)}() runs a program chosen at run time",
-                   confidence=Confidence.HIGH if is_string_building(program) else Confidence.MEDIUM)
+        report_computed_program(self, node, ctx, program,
+                                f"{ctx.qualname(node.func)}() runs a program chosen at run time")

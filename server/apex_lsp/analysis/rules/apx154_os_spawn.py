@@ -29,9 +29,10 @@ subprocess.run(["/usr/bin/convert", source, target], check=True)
 """
 import ast
 
-from ..context import FileContext, argument, is_constant, is_table_lookup, is_string_building
+from ..context import FileContext, argument
 from ..model import Confidence, Severity
 from ..rule import Rule
+from ._shell import report_computed_program
 
 _SPAWN = ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp",
           "spawnvpe")
@@ -56,7 +57,5 @@ class OsSpawn(Rule):
         name = ctx.qualname(node.func) or ""
         position, keyword = _PROGRAM[name]
         program = argument(node, position, keyword)
-        if program is None or is_constant(program) or is_table_lookup(program):
-            return
-        ctx.report(self, node, f"{name}() starts a program chosen at run time",
-                   confidence=Confidence.HIGH if is_string_building(program) else Confidence.MEDIUM)
+        report_computed_program(self, node, ctx, program,
+                                f"{name}() starts a program chosen at run time")
