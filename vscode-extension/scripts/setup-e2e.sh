@@ -36,8 +36,14 @@ stamp="$E2E/tools/.done-$CODE_SERVER_VERSION-$PLAYWRIGHT_VERSION"
 if [ ! -f "$stamp" ]; then
   mkdir -p "$E2E/tools"
   # code-server builds native modules (kerberos, node-pty) against Node 24's headers.
-  (cd "$E2E/tools" && npm install --no-save --no-package-lock --silent \
-    "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION")
+  # --prefix: without it npm installs into the nearest package.json up the tree
+  # (the extension's own), not here.
+  npm install --prefix "$E2E/tools" --no-save --no-package-lock --silent \
+    "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION"
+  [ -x "$E2E/tools/node_modules/.bin/code-server" ] || {
+    echo "setup-e2e: code-server did not install" >&2
+    exit 1
+  }
   touch "$stamp"
 fi
 echo "setup-e2e: node $(node --version), code-server $CODE_SERVER_VERSION, playwright-core $PLAYWRIGHT_VERSION in $E2E"
