@@ -18,6 +18,7 @@ interpreter importing pygls (the least any pygls server can cost).
 from __future__ import annotations
 
 import argparse
+import os
 import ast
 import asyncio
 import json
@@ -204,6 +205,18 @@ async def main_async(args) -> dict:
     return {"edits": args.edits, "rows": rows, "startup": start}
 
 
+def _warm_bytecode() -> None:
+    """Compile Apex's modules first, as an installed package has them: this environment
+    sets PYTHONDONTWRITEBYTECODE, so without it every server start recompiles ~200
+    modules and start-up measures the compiler, not Apex."""
+    import compileall
+    import apex_cli
+    import apex_lsp
+    import apex_policy
+    for package in (apex_cli, apex_lsp, apex_policy):
+        compileall.compile_dir(os.path.dirname(package.__file__), quiet=1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--edits", type=int, default=60)
@@ -212,6 +225,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.edits < 50:
         parser.error("--edits must be at least 50 for a meaningful p95")
+    _warm_bytecode()
     result = asyncio.run(main_async(args))
     if args.json:
         print(json.dumps(result, indent=2))

@@ -88,8 +88,11 @@ class ApexLanguageServer(LanguageServer):
         from .workspace_scan import workspace_roots
         generation = self.projects.generation
         try:
-            changed = await self.pool.run(self.projects.index, workspace_roots(self),
-                                          self.projects.config.scan.max_files)
+            # Its own thread, not the analysis pool: it yields to document analyses
+            # (wait_idle) and must not hold a worker they need meanwhile.
+            changed = await asyncio.to_thread(self.projects.index, workspace_roots(self),
+                                              self.projects.config.scan.max_files,
+                                              self.scheduler.wait_idle)
         except Exception:
             log.exception("indexing the workspace for cross-file taint failed")
             return

@@ -202,14 +202,18 @@ class Projects:
             with lock:
                 taint.update_files([path])
 
-    def index(self, roots: list[str], max_files: int) -> int:
+    def index(self, roots: list[str], max_files: int,
+              wait_idle: Callable[[], None] | None = None) -> int:
         """Put every workspace file's taint facts in the index (for cross-file findings);
-        returns how many files' facts changed."""
+        returns how many files' facts changed. ``wait_idle`` is called before each file
+        so open documents' own diagnostics are not delayed by a large workspace."""
         with self._lock:
             taint, lock = self.taint, self.taint_lock
         paths = [t.path for t in self.discover(roots).targets][:max_files]
         changed = 0
         for path in paths:  # one file at a time, so open documents can interleave
+            if wait_idle is not None:
+                wait_idle()
             with lock:
                 changed += len(taint.update_files([path]))
         return changed

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Awaitable, Callable
@@ -90,6 +91,15 @@ class Scheduler:
         self._dirty: set[str] = set()
         self._tasks: dict[str, asyncio.Task] = {}
         self._waiters: dict[str, list[asyncio.Future]] = {}
+        # Set while no document is being analysed: background work (the workspace
+        # index) waits on it so what the user is looking at comes first.
+        self._idle = threading.Event()
+        self._idle.set()
+        self._active = 0
+
+    def wait_idle(self, timeout: float = 5.0) -> None:
+        """Block (a worker thread) until no document analysis runs, at most ``timeout``."""
+        self._idle.wait(timeout)
 
     # -- requests -----------------------------------------------------------
     def request(self, uri: str) -> None:
@@ -137,6 +147,16 @@ class Scheduler:
 
     # -- the per-document loop ---------------------------------------------------
     async def _drain(self, uri: str) -> None:
+        self._active += 1
+        self._idle.clear()
+        try:
+            await self._drain_dirty(uri)
+        finally:
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    async def _drain_dirty(self, uri: str) -> None:
         while uri in self._dirty:
             self._dirty.discard(uri)
             doc = self.server.open_document(uri)
