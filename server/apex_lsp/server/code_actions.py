@@ -4,13 +4,13 @@ from __future__ import annotations
 import os
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
 from pygls.uris import from_fs_path
 
 from apex_lsp.analysis import Finding
 
 from . import policy_edits
 from .convert import Positions
+from .current import current_analysis, to_server
 from .suppression import line_info, suppression_edit
 
 FIX_ALL = "source.fixAll.apex"
@@ -23,20 +23,12 @@ def register(server) -> None:
                            FIX_ALL], resolve_provider=False))
     async def code_action(ls, params: types.CodeActionParams):
         uri = params.text_document.uri
-        doc = ls.open_document(uri)
-        if doc is None:
-            raise JsonRpcInvalidParams(f"document is not open: {uri}")
-        if not ls.is_python(doc):
+        current = await current_analysis(ls, uri)
+        if current is None:
             return None
-        result = await ls.scheduler.wait_current(uri)
-        if result is None:
-            return None
-        positions = Positions(result.text, doc.position_codec)
-        try:
-            first, _ = positions.to_server(params.range.start)
-            last, _ = positions.to_server(params.range.end)
-        except ValueError as exc:
-            raise JsonRpcInvalidParams(str(exc)) from None
+        doc, result, positions = current
+        first, _ = to_server(positions, params.range.start)
+        last, _ = to_server(positions, params.range.end)
         only = params.context.only or []
         wants_fix_all = any(FIX_ALL.startswith(k) for k in only)
         actions: list[types.CodeAction] = []

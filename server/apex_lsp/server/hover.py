@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
 
 from apex_lsp.analysis import Finding, rules_by_id
 
-from .convert import Positions, cwe_url
+from .convert import cwe_url
+from .current import current_analysis, to_server
 from .project import ProjectState
 
 #: Sections of a rule's docs shown in a hover (the rest is one click away).
@@ -20,19 +20,11 @@ def register(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls, params: types.HoverParams):
         uri = params.text_document.uri
-        doc = ls.open_document(uri)
-        if doc is None:
-            raise JsonRpcInvalidParams(f"document is not open: {uri}")
-        if not ls.is_python(doc):
+        current = await current_analysis(ls, uri)
+        if current is None:
             return None
-        result = await ls.scheduler.wait_current(uri)
-        if result is None:
-            return None
-        positions = Positions(result.text, doc.position_codec)
-        try:
-            line, column = positions.to_server(params.position)
-        except ValueError as exc:
-            raise JsonRpcInvalidParams(str(exc)) from None
+        doc, result, positions = current
+        line, column = to_server(positions, params.position)
         hits = [f for f in result.findings if _contains(f, line, column)]
         if not hits:
             return None
