@@ -407,8 +407,10 @@ def test_selection_resolves_prefixes_all_overrides_and_per_file_ignores():
     from apex_lsp.analysis.model import Severity
     from apex_lsp.analysis.selection import SelectionError, select_rules
 
-    every = {r.id for r in all_rules()} - {"APX000", "APX001"}
-    default = {r.id for r in all_rules() if r.enabled_by_default} - {"APX000", "APX001"}
+    meta = {r.id for r in all_rules() if r.category == "meta"}
+    assert meta == {"APX000", "APX001", "APX002"}
+    every = {r.id for r in all_rules()} - meta
+    default = {r.id for r in all_rules() if r.enabled_by_default} - meta
     assert select_rules(AnalysisSettings()).rule_ids == default
     assert select_rules(AnalysisSettings(select=("ALL",))).rule_ids == every
     chosen = select_rules(AnalysisSettings(select=("apx1",), ignore=("APX10",),

@@ -17,10 +17,14 @@ from .context import FileContext, assigned_settings
 from .model import Confidence, FileError, Finding, Severity
 from .registry import all_rules
 from .rule import Rule
+from .rules.apx000_syntax_error import SyntaxErrorFound
+from .rules.apx001_unused_suppression import UnusedSuppression
+from .rules.apx002_internal_error import INTERNAL_ERROR_ID, collapse_crashes, crash_finding
 
-SYNTAX_ERROR_ID = "APX000"
+# The meta rules the engine itself reports (their ids live with their docs pages).
+SYNTAX_ERROR_ID = SyntaxErrorFound.id
 _GRAMMAR = "%d.%d" % sys.version_info[:2]
-UNUSED_SUPPRESSION_ID = "APX001"
+UNUSED_SUPPRESSION_ID = UnusedSuppression.id
 #: How many broken lines the parser may blank out to recover the rest of a file.
 MAX_RECOVERY_ATTEMPTS = 8
 
@@ -159,11 +163,17 @@ class Analyzer:
                 warnings.simplefilter("ignore")
                 self._walk(tree, ctx)
                 for file_pass in self.passes:
-                    file_pass(tree, ctx)
+                    try:
+                        file_pass(tree, ctx)
+                    except RecursionError:
+                        raise
+                    except Exception as exc:  # a broken pass must not cost the rules' findings
+                        ctx.findings.append(crash_finding(
+                            path, f"file pass {_name_of(file_pass)}", None, exc))
         except RecursionError:
             result.error = FileError(path, "expression nesting too deep to analyse; "
                                            "findings for this file may be incomplete")
-        result.findings.extend(ctx.findings)
+        result.findings.extend(collapse_crashes(ctx.findings))
         self._apply_suppressions(source, path, result)
         result.findings.sort(key=Finding.sort_key)
         return result
@@ -312,12 +322,9 @@ class Analyzer:
 
     @staticmethod
     def _crashed(handler, node: ast.AST, ctx: FileContext, exc: Exception) -> None:
-        rule = getattr(handler, "__self__", None)
-        rule_id = getattr(rule, "id", "?")
-        line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
-        ctx.findings.append(Finding(
-            ctx.path, line, col, line, col, SYNTAX_ERROR_ID, Severity.INFO, Confidence.LOW,
-            None, None, f"internal error in rule {rule_id}: {type(exc).__name__}: {exc}"))
+        rule_id = getattr(getattr(handler, "__self__", None), "id", "?")
+        lines = None if ctx.is_ascii else ctx.lines
+        ctx.findings.append(crash_finding(ctx.path, f"rule {rule_id}", node, exc, lines))
 
     # -- suppressions ---------------------------------------------------
     def _apply_suppressions(self, source: str, path: str, result: FileResult) -> None:
@@ -411,7 +418,11 @@ def _catalogue_ids() -> frozenset[str]:
     for rule in all_rules():
         ids.add(rule.id)
         ids.update(rule.bandit)
-    return frozenset(ids) | {SYNTAX_ERROR_ID, UNUSED_SUPPRESSION_ID}
+    return frozenset(ids) | {SYNTAX_ERROR_ID, UNUSED_SUPPRESSION_ID, INTERNAL_ERROR_ID}
+
+
+def _name_of(file_pass: FilePass) -> str:
+    return getattr(file_pass, "__name__", None) or type(file_pass).__name__
 
 
 def _decode(data: bytes) -> str:

@@ -18,9 +18,18 @@ from .gitignore import Pattern, compile_pattern
 from .model import Confidence, Finding, Severity
 from .registry import all_rules
 from .rule import Rule
+from .rules.apx000_syntax_error import SyntaxErrorFound
+from .rules.apx001_unused_suppression import UnusedSuppression
+from .rules.apx002_internal_error import INTERNAL_ERROR_ID
 
-SYNTAX_ERROR_ID = "APX000"
-UNUSED_SUPPRESSION_ID = "APX001"
+SYNTAX_ERROR_ID = SyntaxErrorFound.id
+UNUSED_SUPPRESSION_ID = UnusedSuppression.id
+#: Meta findings the engine itself makes, not a rule's check method.
+ENGINE_MADE = frozenset({SYNTAX_ERROR_ID, UNUSED_SUPPRESSION_ID, INTERNAL_ERROR_ID})
+#: Engine-made findings about the analysis itself: on unless ignored, and never hidden
+#: by the minimum severity/confidence (a file that did not parse, a rule that crashed,
+#: is coverage lost, whatever the threshold).
+ALWAYS_SHOWN = (SYNTAX_ERROR_ID, INTERNAL_ERROR_ID)
 ALL = "ALL"
 
 
@@ -65,8 +74,12 @@ class RuleSelection:
     min_severity: Severity
     min_confidence: Confidence
     report_unused_suppressions: bool
-    #: Whether syntax errors (APX000, produced by the engine itself) are reported.
-    report_syntax_errors: bool
+    #: Which of ALWAYS_SHOWN (syntax errors, rule crashes) are reported, i.e. not ignored.
+    reported_meta: frozenset[str] = frozenset(ALWAYS_SHOWN)
+
+    @property
+    def report_syntax_errors(self) -> bool:
+        return SYNTAX_ERROR_ID in self.reported_meta
 
     @property
     def rule_ids(self) -> frozenset[str]:
@@ -84,12 +97,17 @@ class RuleSelection:
 
     def keep(self, finding: Finding, ignored: tuple[str, ...] = ()) -> bool:
         """Whether a finding survives per-file ignores and the minimum severity/confidence."""
-        if finding.rule == SYNTAX_ERROR_ID:
-            if not self.report_syntax_errors:
+        if finding.rule in ALWAYS_SHOWN:
+            if finding.rule not in self.reported_meta:
                 return False
         elif finding.severity < self.min_severity or finding.confidence < self.min_confidence:
             return False
         return not any(_specificity(s, finding.rule) >= 0 for s in ignored)
+
+
+def _meta_reported(meta: str, on: Sequence[str], ignore: Sequence[str]) -> bool:
+    off = max((_specificity(s, meta) for s in ignore), default=-1)
+    return off < 0 or off < max([_specificity(s, meta) for s in on] + [0])
 
 
 def _parse_level(key: str, text: str, kind):
@@ -119,14 +137,14 @@ def select_rules(settings: AnalysisSettings,
         off = max((_specificity(s, rule.id) for s in ignore), default=-1)
         if on >= 0 and on > off:
             chosen.append(rule)
-    syntax_off = max((_specificity(s, SYNTAX_ERROR_ID) for s in ignore), default=-1)
-    syntax_on = max([_specificity(s, SYNTAX_ERROR_ID) for s in select + extend] + [0])
-    # APX000/APX001 are produced by the engine, not by a rule's check method.
-    engine_made = {SYNTAX_ERROR_ID, UNUSED_SUPPRESSION_ID}
+    # APX000/APX002 are on whatever `select` says, unless an ignore names them more
+    # specifically than any select (`ignore = ["APX0"]` turns both off).
+    reported_meta = frozenset(meta for meta in ALWAYS_SHOWN
+                              if _meta_reported(meta, select + extend, ignore))
     # APX001 is opt-in: selecting it (or ALL) turns unused-suppression reports on.
     report_unused = settings.report_unused_suppressions or any(
         r.id == UNUSED_SUPPRESSION_ID for r in chosen)
-    chosen = [r for r in chosen if r.id not in engine_made]
+    chosen = [r for r in chosen if r.id not in ENGINE_MADE]
 
     overrides = {}
     known = set(ids)
@@ -150,5 +168,5 @@ def select_rules(settings: AnalysisSettings,
         min_severity=_parse_level("min-severity", settings.min_severity, Severity),
         min_confidence=_parse_level("min-confidence", settings.min_confidence, Confidence),
         report_unused_suppressions=report_unused,
-        report_syntax_errors=not (syntax_off >= 0 and syntax_off >= syntax_on),
+        reported_meta=reported_meta,
     )
