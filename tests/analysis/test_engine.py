@@ -304,3 +304,66 @@ def test_the_collector_pause_restores_the_callers_setting():
             assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+# -- match statements: a `case` clause is a statement for suppressions -------------
+
+def test_comment_on_a_case_line_covers_its_pattern_and_guard():
+    source = """\
+        import os
+        match command:
+            case os.environ:  # apex: ignore[APX908]
+                pass
+            case "postgres://admin:hunter2secret@db.example.com/prod":  # nosec
+                pass
+            case {"k": 1} if eval(x):  # apex: ignore[APX101]
+                pass
+            case _ if eval(y):
+                pass
+        """
+    found, result = findings(source, "APX101", "APX509", "APX908")
+    assert found == [("APX101", 9)]
+    assert result.suppressed == 3
+
+
+@pytest.mark.parametrize("line", [2, 3, 4, 5])
+def test_suppression_on_any_line_of_a_multiline_case_header(line):
+    lines = ["match command:",
+             "    case Point(x=0,",
+             "               y=0) if (",
+             "            eval(text)",
+             "    ):",
+             "        pass"]
+    lines[line - 1] += "  # apex: ignore[APX101]"
+    found, _ = findings("\n".join(lines) + "\n", "APX101")
+    assert found == []
+
+
+def test_case_comments_stay_within_their_case():
+    source = """\
+        match eval(subject):  # apex: ignore[APX101]
+            case 1 if eval(a):
+                eval(b)  # apex: ignore[APX101]
+            case 2 if eval(c):  # apex: ignore[APX101]
+                eval(d)
+            case 3:
+                pass  # apex: ignore[APX101]
+            case _ if eval(e):
+                pass
+        """
+    found, _ = findings(source, "APX101")
+    # The match header covers its subject only; a case's comment covers its own
+    # header only, not its body, not the match header, not the next case.
+    assert found == [("APX101", 2), ("APX101", 5), ("APX101", 8)]
+
+
+def test_unused_suppression_on_a_case_line_is_reported():
+    source = """\
+        match command:
+            case 1 if eval(a):  # apex: ignore[APX101]
+                pass
+            case 2:  # apex: ignore[APX101]
+                pass
+        """
+    _, result = findings(source, "APX101", unused=True)
+    assert [(f.rule, f.line) for f in result.findings] == [("APX001", 4)]

@@ -211,9 +211,10 @@ class Analyzer:
         else:
             skip = _LEAF_FIELDS if self._skip_operators else _LEAF_FIELDS - _OPERATOR_FIELDS
             fields = tuple(f for f in reversed(cls._fields) if f not in skip)
-        # An `except X:` clause is a statement for suppressions: its own header line.
+        # `except X:` and `case P if G:` clauses are statements for suppressions: their
+        # own header lines (see statements.py).
         kind = 2 if cls in (ast.Import, ast.ImportFrom) else \
-            1 if issubclass(cls, ast.stmt) or cls is ast.ExceptHandler else 0
+            1 if issubclass(cls, ast.stmt) or cls in (ast.ExceptHandler, ast.match_case) else 0
         shape = (fields, kind)
         self._shapes[cls] = shape
         return shape
