@@ -7,6 +7,14 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def state_home(tmp_path_factory, monkeypatch) -> Path:
+    """A throwaway $XDG_STATE_HOME (the audit key and anchors), also for child processes."""
+    home = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def project(tmp_path: Path):
     """Write a pyproject.toml whose [tool.apex] table holds ``body``; return its directory.

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from apex_policy.audit import AuditLog, verify
+from apex_policy.audit_anchor import AnchorStore
 
 SERVER = str(Path(__file__).resolve().parents[2] / "server")
 
@@ -28,7 +29,7 @@ def _lines(path: Path) -> list[bytes]:
 
 def test_intact_log_verifies(log):
     result = verify(str(log))
-    assert result.ok and result.records == 5
+    assert result.ok and result.anchored and result.records == 5, result
     header, *records = [json.loads(line) for line in _lines(log)]
     assert len(header["nonce"]) == 32
     assert records[0]["prev"] == header["hash"]
@@ -46,7 +47,7 @@ def test_edited_record_is_named(log):
     assert not result.ok and result.line == 4 and "modified" in result.reason
 
 
-def test_recomputed_hash_still_breaks_the_chain(log):
+def test_recomputed_hash_fails_its_mac_and_breaks_the_chain(log, tmp_path):
     from apex_policy.audit import record_hash
     lines = _lines(log)
     record = json.loads(lines[2])
@@ -55,7 +56,10 @@ def test_recomputed_hash_still_breaks_the_chain(log):
     lines[2] = json.dumps(record, sort_keys=True, separators=(",", ":")).encode() + b"\n"
     log.write_bytes(b"".join(lines))
     result = verify(str(log))
-    assert not result.ok and result.line == 4 and "does not follow" in result.reason
+    assert not result.ok and result.line == 3 and "not authenticated" in result.reason
+    # Without the key (another machine), the chain still catches it at the next record.
+    keyless = verify(str(log), anchors=AnchorStore(str(tmp_path / "no-state")))
+    assert not keyless.ok and keyless.line == 4 and "does not follow" in keyless.reason
 
 
 def test_deleted_record(log):
@@ -147,7 +151,7 @@ def test_two_processes_append_concurrently(tmp_path):
             if proc.poll() is None:
                 proc.kill()
     result = verify(path)
-    assert result.ok, result
+    assert result.anchored, result   # the anchor followed the last writer
     assert result.records == 2 * count
     with open(path, encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle][1:]
