@@ -13,8 +13,11 @@ import time
 from apex_policy.capabilities import MODES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+# Copies of apex_policy.keys' names (importing it would cost every `apex` command ~25 ms
+# at start-up); tests/analysis/test_check_options.py holds them equal.
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 CONFIDENCES = ("low", "medium", "high")
+FORMATS = ("text", "json", "sarif")  # apex_lsp.analysis.formats.FORMATS
 
 
 def _selectors(text: str) -> tuple[str, ...]:
@@ -31,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                "2 usage or configuration error. See docs/check.md.")
     p.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                    help="files or directories (default: .)")
-    p.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+    p.add_argument("--format", choices=FORMATS, default="text",
                    help="output format (default: text)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
@@ -51,10 +54,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="report '# apex: ignore' / '# nosec' comments that suppress nothing "
                           "(as APX001)")
     sel.add_argument("--no-taint", action="store_true",
-                     help="skip the data-flow (taint) rules, APX800-APX811")
+                     help="skip the data-flow (taint) rules (the APX8 range)")
     p.add_argument("--mode", choices=MODES,
                    help="judge capability use under this policy mode instead of the "
-                        "configured one (isolation, development, hybrid)")
+                        "configured one")
     p.add_argument("--show-settings", action="store_true",
                    help="print the effective settings for each PATH and exit")
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
@@ -99,14 +102,13 @@ def _usage_error(message: str) -> int:
 
 
 def _validate_cli_selectors(args) -> str | None:
-    from apex_lsp.analysis.registry import all_rules
-    ids = [r.id for r in all_rules()]
-    for flag, values in (("--select", args.select or ()), ("--extend-select", args.extend_select),
-                         ("--ignore", args.ignore)):
-        for value in values:
-            if value != "ALL" and not any(i.startswith(value) for i in ids):
-                return f"{flag}: {value!r} matches no rule (expected an id such as APX101 " \
-                       f"or a prefix such as APX1)"
+    from apex_lsp.analysis.selection import SelectionError, check_selectors
+    try:
+        for flag, values in (("--select", args.select or ()),
+                             ("--extend-select", args.extend_select), ("--ignore", args.ignore)):
+            check_selectors(flag, values)
+    except SelectionError as exc:
+        return str(exc)
     return None
 
 

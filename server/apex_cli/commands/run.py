@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from apex_policy.capabilities import MODES
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -13,8 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "namespaces, rlimits, cgroups, a watchdog). The runtime guard is a "
                     "tripwire; the sandbox is the boundary.",
         usage="apex run [options] script.py [args ...] | apex run [options] -m module [args ...]")
-    p.add_argument("--mode", choices=("isolation", "development", "hybrid"),
-                   help="override the policy's mode")
+    p.add_argument("--mode", choices=MODES, help="override the policy's mode")
     p.add_argument("--report-json", metavar="FILE",
                    help="write the run report (isolation level, peaks, violations, exit status)")
     p.add_argument("--allow-partial-isolation", action="store_true",

@@ -8,6 +8,7 @@ With an empty ``select`` the base set is every rule enabled by default.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -49,15 +50,32 @@ def _specificity(selector: str, rule_id: str) -> int:
     return len(selector) if rule_id.startswith(selector) else -1
 
 
-def _check_selectors(key: str, selectors: Iterable[str], ids: Sequence[str]) -> tuple[str, ...]:
+def check_selectors(key: str, selectors: Iterable[str],
+                    catalogue: Sequence[type[Rule]] | None = None) -> tuple[str, ...]:
+    """``selectors`` upper-cased; SelectionError (naming ``key``) for one that matches no
+    rule, with the Apex id when it is a bandit id and the nearest ids for a typo."""
+    rules = tuple(all_rules() if catalogue is None else catalogue)
     out = []
     for raw in selectors:
         selector = raw.strip().upper()
-        if selector != ALL and not any(i.startswith(selector) for i in ids):
-            raise SelectionError(key, f"{raw!r} matches no rule (expected a rule id such as "
-                                      f"'APX101' or a prefix such as 'APX1')")
+        if selector != ALL and not any(r.id.startswith(selector) for r in rules):
+            raise SelectionError(key, f"{raw!r} matches no rule{_hint(selector, rules)}")
         out.append(selector)
     return tuple(out)
+
+
+def _hint(selector: str, rules: Sequence[type[Rule]]) -> str:
+    bandit = [r.id for r in rules if selector in r.bandit]
+    if bandit:
+        return f": {selector} is a bandit test id; use the Apex rule for it: {_either(bandit)}"
+    near = difflib.get_close_matches(selector, [r.id for r in rules], n=3, cutoff=0.75)
+    if near:
+        return f"; did you mean {_either(near)}?"
+    return " (expected a rule id such as 'APX101' or a prefix such as 'APX1')"
+
+
+def _either(ids: Sequence[str]) -> str:
+    return ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} or {ids[-1]}"
 
 
 @dataclass(frozen=True)
@@ -123,9 +141,9 @@ def select_rules(settings: AnalysisSettings,
     """Resolve ``settings`` against the rule catalogue. Raises SelectionError."""
     rules = tuple(all_rules() if catalogue is None else catalogue)
     ids = [r.id for r in rules]
-    select = _check_selectors("select", settings.select, ids)
-    extend = _check_selectors("extend-select", settings.extend_select, ids)
-    ignore = _check_selectors("ignore", settings.ignore, ids)
+    select = check_selectors("select", settings.select, rules)
+    extend = check_selectors("extend-select", settings.extend_select, rules)
+    ignore = check_selectors("ignore", settings.ignore, rules)
 
     chosen = []
     for rule in rules:
@@ -158,8 +176,8 @@ def select_rules(settings: AnalysisSettings,
         pattern = compile_pattern(glob)
         if pattern is None:
             raise SelectionError("per-file-ignores", f"{glob!r} is not a usable pattern")
-        per_file.append(PerFileIgnore(pattern, _check_selectors(
-            f"per-file-ignores.{glob}", selectors, ids)))
+        per_file.append(PerFileIgnore(pattern, check_selectors(
+            f"per-file-ignores.{glob}", selectors, rules)))
 
     return RuleSelection(
         rules=tuple(chosen),
