@@ -18,6 +18,8 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 CONFIDENCES = ("low", "medium", "high")
 FORMATS = ("text", "json", "sarif")  # apex_lsp.analysis.formats.FORMATS
+#: The path that reads standard input, and how its findings are named without --stdin-filename.
+STDIN, STDIN_SHOWN = "-", "<stdin>"
 
 
 def _selectors(text: str) -> tuple[str, ...]:
@@ -32,12 +34,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "command line are always analysed.",
         epilog="Exit status: 0 no findings, 1 findings or unanalysable files, "
                "2 usage or configuration error. See docs/check.md.")
-    p.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                   help="files or directories (default: .)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or directories (default: .); '-' reads one file from "
+                        "standard input")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="output format (default: text)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    p.add_argument("--stdin-filename", metavar="PATH",
+                   help="the name of the file read from standard input: its project's "
+                        "settings and per-file ignores apply, findings are shown under it "
+                        "(implies '-' when no PATH is given)")
     sel = p.add_argument_group("rule selection (override the configuration)")
     sel.add_argument("--select", type=_selectors, metavar="IDS",
                      help="comma-separated rule ids or prefixes to run instead of the "
@@ -133,7 +140,15 @@ def run(args: argparse.Namespace) -> int:
         return _usage_error(problem)
     if args.jobs < 0:
         return _usage_error("--jobs must be 0 (one per CPU) or more")
-    missing = [p for p in args.paths if not os.path.lexists(p)]
+    if not args.paths:
+        args.paths = [STDIN] if args.stdin_filename else ["."]
+    from_stdin = STDIN in args.paths
+    if from_stdin and len(args.paths) > 1:
+        return _usage_error("'-' (standard input) cannot be combined with other paths")
+    if args.stdin_filename and not from_stdin:
+        return _usage_error("--stdin-filename names the file read from standard input; "
+                            "give '-' (or no PATH) to read it")
+    missing = [p for p in args.paths if not os.path.lexists(p) and p != STDIN]
     if missing:
         return _usage_error("no such file or directory: " + ", ".join(missing))
 
@@ -153,6 +168,8 @@ def run(args: argparse.Namespace) -> int:
             try:
                 projects = {}
                 for path in args.paths:
+                    if path == STDIN:
+                        path = args.stdin_filename or "."
                     project = checker.resolver.for_path(path)
                     projects[project.root] = project
             except ConfigError as exc:
@@ -160,10 +177,17 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n".join(describe(p) for p in projects.values()))
             return EXIT_CLEAN
 
-        progress = ProgressBar(sys.stderr) if ProgressBar.wanted(sys.stderr) else None
+        wanted = ProgressBar.wanted(sys.stderr) and not from_stdin
+        progress = ProgressBar(sys.stderr) if wanted else None
         try:
-            report = checker.check_paths(args.paths, jobs=args.jobs or None, progress=progress)
-            add_cross_file_findings(checker, report, facts_dir)
+            if from_stdin:
+                shown = args.stdin_filename or STDIN_SHOWN
+                report = checker.check_bytes(args.stdin_filename or STDIN_SHOWN,
+                                             sys.stdin.buffer.read(), shown)
+            else:
+                report = checker.check_paths(args.paths, jobs=args.jobs or None,
+                                             progress=progress)
+                add_cross_file_findings(checker, report, facts_dir)
         except ConfigError as exc:
             return _config_error(exc)
         finally:

@@ -67,8 +67,12 @@ def finish(result: FileResult, selection: RuleSelection, rel_path: str | None) -
     return result
 
 
-def _safe_analyze(analyzer: Analyzer, path: str, shown: str) -> FileResult:
+def _safe_analyze(analyzer: Analyzer, path: str, shown: str,
+                  data: bytes | None = None) -> FileResult:
+    """Analyse the file at ``path`` (or ``data``, its contents) without ever raising."""
     try:
+        if data is not None:
+            return analyzer.analyze_bytes(data, shown)
         return analyzer.analyze_file(path, shown)
     except RecursionError:
         return FileResult(error=FileError(shown, "too deeply nested to analyse"))
@@ -112,6 +116,16 @@ class Checker:
         project = self.project_for(path)
         result = _safe_analyze(self.analyzer_for(project), path, shown or path)
         return finish(result, project.selection, project.rel_path(os.path.abspath(path)))
+
+    def check_bytes(self, path: str, data: bytes, shown: str | None = None) -> CheckReport:
+        """Analyse ``data`` (standard input) as the file at ``path`` would be: its project's
+        settings and per-file ignores apply, its encoding is read as for a file."""
+        project = self.project_for(path)
+        result = _safe_analyze(self.analyzer_for(project), path, shown or path, data)
+        result = finish(result, project.selection, project.rel_path(os.path.abspath(path)))
+        return CheckReport(findings=sorted(result.findings, key=Finding.sort_key),
+                           errors=[result.error] if result.error else [], files=1,
+                           suppressed=result.suppressed, projects=self.resolver.projects())
 
     # -- many files -------------------------------------------------------
     def discover(self, paths: Sequence[str]) -> Discovery:
