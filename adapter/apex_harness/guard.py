@@ -7,8 +7,13 @@ and asks ``apex_policy.runtime.RuntimePolicy.decide``:
 * ``deny``: the operation raises ``PermissionError`` naming the capability and the
   policy source (and is written to the audit log);
 * ``audit``: the operation goes ahead and is written to the audit log;
-* ``allow``: nothing happens. Capabilities allowed outright are not even looked at, so
-  in development mode (everything allowed) no hook is installed at all.
+* ``allow``: nothing happens. Capabilities allowed outright (by the project's rule and
+  every override) are not even looked at, so in development mode (everything allowed)
+  no hook is installed at all.
+
+For a capability some ``[[tool.apex.overrides]]`` entry names, the decision depends on
+the file making the call: only then does the hook walk the stack to the nearest user
+file (:func:`caller_finder`) and pass it to ``decide``.
 
 **This is a tripwire, not a security boundary.** Audit hooks run inside the process
 they police: native code, some interpreter internals and effects that raise no audit
@@ -154,6 +159,62 @@ def _loader_frame(depth: int, trusted) -> bool:
     return frame.f_code.co_filename.startswith(trusted)
 
 
+def _library_dirs() -> tuple:
+    """Directories whose code is never "the file making the call" for an override: the
+    standard library, installed packages, the harness and apex_policy."""
+    import sysconfig
+
+    import apex_policy
+
+    dirs = {_STDLIB, _HERE, os.path.dirname(os.path.abspath(apex_policy.__file__))}
+    for name in ("stdlib", "platstdlib", "purelib", "platlib"):
+        try:
+            dirs.add(sysconfig.get_paths()[name])
+        except (KeyError, ValueError):
+            pass
+    try:
+        import site
+
+        dirs.update(site.getsitepackages())
+        dirs.add(site.getusersitepackages())
+    except Exception:  # some embedded interpreters have no site data
+        pass
+    return tuple(os.path.join(os.path.abspath(d), "") for d in dirs if d)
+
+
+def caller_finder(start_cwd: str):
+    """A function frame -> the user's source file nearest to it (an absolute path) or
+    None. It walks outwards past the standard library, installed packages, the harness,
+    apex_policy and code without a file (``<frozen ...>``, ``<string>``), like the
+    static analysis, which judges a call by the file it is written in: a library
+    call made from ``src/net/client.py`` is that file's call. Only decisions that
+    depend on ``[[tool.apex.overrides]]`` pay for the walk."""
+    library = _library_dirs()
+    marker_dirs = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
+    classified = {}   # co_filename -> absolute path, or "" for library code
+
+    def classify(name):
+        if not name or name.startswith("<"):
+            return ""
+        path = os.path.normpath(os.path.join(start_cwd, name))
+        if path.startswith(library) or any(m in path for m in marker_dirs):
+            return ""
+        return path
+
+    def calling_file(frame):
+        while frame is not None:
+            name = frame.f_code.co_filename
+            path = classified.get(name)
+            if path is None:
+                path = classified[name] = classify(name)
+            if path:
+                return path
+            frame = frame.f_back
+        return None
+
+    return calling_file
+
+
 def install(policy_dict: dict, source: str = "", audit_log=None):
     """Install the hook for this policy; returns its GuardStats (None: nothing to guard)."""
     from apex_policy.audit import AuditLog
@@ -163,16 +224,19 @@ def install(policy_dict: dict, source: str = "", audit_log=None):
 
     policy = RuntimePolicy.from_dict(policy_dict)
     source = source or policy.source or "policy"
+    def restricted(capability):  # anywhere: the project's rule or an override's
+        return any(action != "allow" for action in policy.actions(capability))
+
     watched = {}
     for event, (capability, extract) in EVENTS.items():
         if capability is None:      # open: read or write
-            if policy.action("filesystem_write") != "allow" or \
-                    policy.action("filesystem_read") != "allow" or \
+            if restricted("filesystem_write") or restricted("filesystem_read") or \
                     policy._scopes.get("filesystem_read"):
                 watched[event] = (None, extract)
-        elif policy.action(capability) != "allow":
+        elif restricted(capability):
             watched[event] = (capability, extract)
-    anything_denied = any(policy.action(c) == "deny" for c in policy._actions)
+    anything_denied = any("deny" in policy.actions(c)
+                          for c in set(policy._actions) | policy.path_dependent)
     stats = GuardStats(source, policy.mode)
     _INSTALLED.append(stats)
     if not watched:
@@ -185,6 +249,9 @@ def install(policy_dict: dict, source: str = "", audit_log=None):
         audit_log or (audit.get("path") if audit.get("enabled", True) else None)
     log = AuditLog(log_path, mode=policy.mode) if log_path else None
     decide = policy.decide
+    path_dependent = policy.path_dependent
+    calling_file = caller_finder(os.getcwd()) if path_dependent else None
+    root = policy.root
     harness_threads = pause._HARNESS_THREADS
     boot_threads = pause._BOOT_THREADS
     busy = threading.local()
@@ -195,15 +262,29 @@ def install(policy_dict: dict, source: str = "", audit_log=None):
     def _exempt(ident):
         return ident in harness_threads or ident in boot_threads
 
-    def record(capability, decision, event, target):
+    def rule_source(capability, caller):
+        """The override that decided for the calling file (``pyproject.toml:12``), else
+        the policy's source as the host named it."""
+        if caller is None:
+            return source
+        found = policy.rule_source(capability, caller)
+        return source if found == policy.source else found
+
+    def record(capability, decision, event, target, caller=None):
         entry = {"capability": capability, "decision": decision, "event": event,
                  "target": _printable(target), "source": source}
+        if caller is not None:
+            entry["caller"] = _relative(caller, root)
+            entry["source"] = rule_source(capability, caller)
         stats.note(entry)
         if log is not None:
             try:
+                details = {"event": event, "source": entry["source"]}
+                if caller is not None:
+                    details["caller"] = entry["caller"]
                 log.append("runtime." + capability, target=entry["target"],
                            outcome="denied" if decision == "deny" else "allowed",
-                           details={"event": event, "source": source})
+                           details=details)
             except Exception:
                 pass
         try:
@@ -212,10 +293,12 @@ def install(policy_dict: dict, source: str = "", audit_log=None):
         except Exception:
             pass
 
-    def refuse(capability, event, target, why):
-        record(capability, "deny", event, target)
+    def refuse(capability, event, target, why, caller=None):
+        record(capability, "deny", event, target, caller)
+        if caller is not None:
+            why += " (called from %s)" % _relative(caller, root)
         return PermissionError("apex runtime guard: %s denied by the policy (%s): %s %s%s" % (
-            capability, source, event, _printable(target), why))
+            capability, rule_source(capability, caller), event, _printable(target), why))
 
     def hook(event, args):
         entry = watched.get(event)
@@ -256,15 +339,17 @@ def install(policy_dict: dict, source: str = "", audit_log=None):
                     capability, target = target
                     if capability is None:
                         return
-                decision = decide(capability, target)
+                caller = calling_file(sys._getframe(1)) \
+                    if capability in path_dependent else None
+                decision = decide(capability, target, caller)
             except Exception:
                 return
             if decision == "allow":
                 return
             if decision == "audit":
-                record(capability, "audit", event, target)
+                record(capability, "audit", event, target, caller)
                 return
-            error = refuse(capability, event, target, "")
+            error = refuse(capability, event, target, "", caller)
         finally:
             busy.on = False
         raise error
@@ -286,6 +371,11 @@ def _printable(target):
         return os.fspath(target)
     except TypeError:
         return repr(target)[:200]
+
+
+def _relative(path, root):
+    inside = path.startswith(os.path.join(root, ""))
+    return os.path.relpath(path, root) if inside else path
 
 
 def status() -> dict:

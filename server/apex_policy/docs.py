@@ -274,22 +274,38 @@ policy show` lists the overrides with the line that wrote them (origins
 names that line ("... is denied in isolation mode — policy:
 pyproject.toml:12").
 
-**Where overrides apply.** The static verdicts (the editor, `apex check`) and
+**Where overrides apply.** The static verdicts (the editor, `apex check`),
 `Policy.decide(capability, target, path=FILE)` /
-`RuntimePolicy.decide(capability, target, path=FILE)` apply them: the
-override table travels in `Policy.to_runtime()`. The runtime guard in the
-harness does not yet tell which source file made a guarded call (an audit
-hook sees the event, not a reliable caller), so it calls `decide` without
-`path` and **at run time overrides do not apply yet: the project-wide rule
-decides**. Until the guard passes the caller's file, an override is
-static-analysis-only; allow a target with the capability's `allow` scopes
-when the running program needs it.
+`RuntimePolicy.decide(capability, target, path=FILE)` and the runtime guard
+apply them (the override table travels in `Policy.to_runtime()`). When a
+guarded event's capability is named by some override (only then: other
+decisions never look at the stack), the guard walks the Python stack outwards
+from the event to the first frame whose file is not the standard library,
+an installed package (`site-packages`, `dist-packages`), the harness or
+`apex_policy`, nor code without a file (`<frozen ...>`, `<string>`), and
+decides with that file's override: the file the static analysis names for
+the same call (`requests.get(...)` written in `src/net/client.py` is that
+file's call, however deep in `requests` the socket opens). Refusals, guard
+events and audit records name the file and the override's line ("subprocess
+denied by the policy (pyproject.toml:12): subprocess.Popen ['echo', ...]
+(called from tools/build.py)"). A capability that an override restricts is
+guarded even in development mode, where nothing else is.
+
+What this does not do: an override governs the code *written* in its files,
+also when code elsewhere calls it, so a helper in an allowed file lends the
+capability to its callers, and a deny override does not wall off a plugin
+that calls a helper outside its paths (the same holds for the static
+verdicts). The file is the code object's `co_filename`, which code allowed
+to run dynamic code can forge (`compile(source, "tools/x.py", "exec")`);
+`dynamic_code` is denied or audited wherever that matters, and the guard is
+a tripwire either way (see the honest boundary below).
 
 ### At run time
 
 The harness builds `apex_policy.runtime.RuntimePolicy` from
-`Policy.to_runtime()` (a JSON-able dict) and asks `decide(capability, target)`
-→ `allow` / `audit` / `deny` for each guarded event (`apex policy decide
+`Policy.to_runtime()` (a JSON-able dict) and asks `decide(capability, target,
+path)` → `allow` / `audit` / `deny` for each guarded event (`path`: the calling
+file, only for capabilities an override names) (`apex policy decide
 CAPABILITY [TARGET]` asks the same question from the command line), with the target (a
 `host:port`, an executable, a path) matched against the scopes. Path targets
 are resolved (symlinks included) before matching, so a link inside an allowed

@@ -33,16 +33,16 @@ _PATH_CAPABILITIES = ("filesystem_write", "filesystem_read")
 
 
 class RuntimePolicy:
-    """Fast answers for the runtime guard. Immutable after construction."""
+    """Fast answers for the runtime guard. Immutable after construction (apart from a
+    cache of which override covers which source file)."""
 
     __slots__ = ("mode", "root", "source", "_actions", "_scopes", "limits", "audit",
-                 "_overrides")
+                 "_overrides", "path_dependent", "_covering")
 
     def __init__(self, mode: str, root: str, source: str,
                  capabilities: Dict[str, Tuple[str, Tuple[str, ...]]],
                  limits: Dict[str, Any], audit: Dict[str, Any],
-                 overrides: Tuple[Tuple[Tuple[str, ...], Dict[str, Tuple[str, Tuple[str, ...]]]],
-                                  ...] = ()) -> None:
+                 overrides: Tuple[Tuple[Any, ...], ...] = ()) -> None:
         self.mode = mode
         self.root = os.path.abspath(root)
         self.source = source
@@ -50,8 +50,14 @@ class RuntimePolicy:
         self._scopes = {name: scopes for name, (_, scopes) in capabilities.items() if scopes}
         self.limits = dict(limits)
         self.audit = dict(audit)
-        #: (path globs, {capability: (action, scopes)}), in file order; the last match wins.
-        self._overrides = tuple(overrides)
+        #: (path globs, {capability: (action, scopes)}, source), in file order; the last
+        #: match wins. (A two-item entry has no source: the policy's own is named.)
+        self._overrides = tuple(tuple(o) + ("",) * (3 - len(o)) for o in overrides)
+        #: Capabilities some override names: only their decisions depend on the caller.
+        self.path_dependent = frozenset(name for _, rules, _ in self._overrides
+                                        for name in rules)
+        #: (capability, source path) -> index of the override that applies, or -1.
+        self._covering: Dict[Tuple[str, str], int] = {}
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "RuntimePolicy":
@@ -60,7 +66,8 @@ class RuntimePolicy:
         for entry in data.get("overrides") or ():
             if isinstance(entry, dict) and entry.get("paths"):
                 overrides.append((tuple(str(p) for p in entry["paths"]),
-                                  _rules(entry.get("capabilities"))))
+                                  _rules(entry.get("capabilities")),
+                                  str(entry.get("source") or "")))
         return cls(str(data.get("mode", "development")), str(data.get("root", ".")),
                    str(data.get("source", "")), caps, data.get("limits") or {},
                    data.get("audit") or {}, tuple(overrides))
@@ -69,23 +76,52 @@ class RuntimePolicy:
         """The capability's action ignoring scopes. Unknown capabilities are audited."""
         return self._actions.get(capability, "audit")
 
-    def _override(self, capability: str, path: str) -> Optional[Tuple[str, Tuple[str, ...]]]:
-        for globs, rules in reversed(self._overrides):
-            rule = rules.get(capability)
-            if rule is not None:
+    def actions(self, capability: str) -> Tuple[str, ...]:
+        """Every action the capability can get: the project's and each override's."""
+        found = [self.action(capability)]
+        for _, rules, _ in self._overrides:
+            if capability in rules:
+                found.append(rules[capability][0])
+        return tuple(found)
+
+    def _override_index(self, capability: str, path: str) -> int:
+        cache_key = (capability, path)
+        index = self._covering.get(cache_key)
+        if index is None:
+            index = -1
+            for position in range(len(self._overrides) - 1, -1, -1):
+                globs, rules, _ = self._overrides[position]
+                if capability not in rules:
+                    continue
                 try:
                     if any(path_matches(g, path, self.root) for g in globs):
-                        return rule
+                        index = position
+                        break
                 except Exception:  # a malformed path must not break the guard
                     continue
-        return None
+            if len(self._covering) < 4096:  # bounded: source files, not targets
+                self._covering[cache_key] = index
+        return index
+
+    def _override(self, capability: str, path: str) -> Optional[Tuple[str, Tuple[str, ...]]]:
+        index = self._override_index(capability, path)
+        return self._overrides[index][1][capability] if index >= 0 else None
+
+    def rule_source(self, capability: str, path: Optional[str] = None) -> str:
+        """Where the rule that decides for ``path`` was written (an override's
+        ``pyproject.toml:12``, else the policy's source)."""
+        if path is not None and capability in self.path_dependent:
+            index = self._override_index(capability, path)
+            if index >= 0 and self._overrides[index][2]:
+                return self._overrides[index][2]
+        return self.source
 
     def decide(self, capability: str, target: Any = None, path: Optional[str] = None) -> str:
         """``allow`` | ``audit`` | ``deny``. ``path``: the source file making the call,
         when the caller knows it (selects a per-path override). Never raises."""
         action = self._actions.get(capability, "audit")
         scopes = self._scopes.get(capability)
-        if path is not None and self._overrides:
+        if path is not None and capability in self.path_dependent:
             rule = self._override(capability, path)
             if rule is not None:
                 action, scopes = rule
