@@ -3,6 +3,7 @@ equal to their single source, and help texts stay true."""
 from __future__ import annotations
 
 import argparse
+import json
 
 from apex_cli.commands import check as check_command
 from apex_cli.main import build_parser
@@ -72,3 +73,33 @@ def test_a_mistyped_id_in_the_configuration_gets_the_same_hint(tmp_path):
     done = apex(tmp_path, "check", ".")
     assert done.returncode == 2
     assert "[ignore] 'APX999' matches no rule; did you mean APX909" in done.stderr, done.stderr
+
+
+def test_levels_and_format_are_case_insensitive(tmp_path):
+    (tmp_path / "a.py").write_text("def f(y):\n    assert y\n    return eval(y)\n")
+
+    def severities(*args):
+        done = apex(tmp_path, "check", "--select", "ALL", "--format", "JSON", *args, ".")
+        assert done.returncode == 1, done.stderr
+        return sorted(f["severity"] for f in json.loads(done.stdout)["findings"])
+
+    assert severities() == ["high", "low"]
+    assert severities("--min-severity", "HIGH") == ["high"]
+
+
+@pytest.mark.parametrize("argv, usage", [
+    (("check", "--statistics"), "usage: apex check "),
+    (("policy", "show", "--bogus"), "usage: apex policy show "),
+])
+def test_an_unknown_option_shows_the_usage_of_its_command(tmp_path, argv, usage):
+    done = apex(tmp_path, *argv)
+    assert done.returncode == 2
+    assert done.stderr.startswith(usage), done.stderr
+    assert f"error: unrecognized arguments: {argv[-1]}" in done.stderr
+
+
+def test_run_takes_a_double_dash_before_the_script(tmp_path):
+    (tmp_path / "show.py").write_text("import sys\nprint(sys.argv[1:])\n")
+    done = apex(tmp_path, "run", "--mode", "development", "--", "show.py", "--flag", "x")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "['--flag', 'x']"

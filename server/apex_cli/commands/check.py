@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files or directories (default: .); '-' reads one file from "
                         "standard input")
-    p.add_argument("--format", choices=FORMATS, default="text",
+    p.add_argument("--format", choices=FORMATS, default="text", type=str.lower,
                    help="output format (default: text)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
@@ -53,9 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="rule ids or prefixes to add to the selected set")
     sel.add_argument("--ignore", type=_selectors, default=(), metavar="IDS",
                      help="rule ids or prefixes to leave out")
-    sel.add_argument("--min-severity", choices=SEVERITIES,
+    sel.add_argument("--min-severity", choices=SEVERITIES, type=str.lower,
                      help="report only findings at least this severe")
-    sel.add_argument("--min-confidence", choices=CONFIDENCES,
+    sel.add_argument("--min-confidence", choices=CONFIDENCES, type=str.lower,
                      help="report only findings at least this confident")
     sel.add_argument("--report-unused-suppressions", action="store_true",
                      help="report '# apex: ignore' / '# nosec' comments that suppress nothing "

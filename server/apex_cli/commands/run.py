@@ -33,10 +33,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from apex_host.runner import RunRequest, execute, write_report
 
-    if not args.module and not args.program:
+    program = list(args.program)
+    if program[:1] == ["--"]:  # `apex run -- script.py`: the separator is not the script
+        program = program[1:]
+    if not args.module and not program:
         print("apex run: give a script or -m module", file=sys.stderr)
         return 2
-    report = execute(RunRequest(argv=list(args.program), module=args.module, mode=args.mode,
+    report = execute(RunRequest(argv=program, module=args.module, mode=args.mode,
                                 python=args.python, allow_partial=args.allow_partial_isolation,
                                 reload=args.reload))
     if args.report_json:
