@@ -72,7 +72,7 @@ def test_each_crash_is_apx002_and_the_other_rules_still_report():
     crash = result.findings[0]
     assert crash.message.startswith("rule APX991 crashed: KeyError: 'missing' (at test_rule_crashes.py:")
     assert crash.message.endswith("[3 times in this file; the first is shown]")
-    assert (crash.severity, str(crash.confidence), crash.cwe) == (Severity.INFO, "high", None)
+    assert (crash.severity, str(crash.confidence), crash.cwe) == (Severity.LOW, "high", None)
 
 
 def test_crash_columns_count_characters():
@@ -232,3 +232,4 @@ async def test_language_server_shows_the_crash_beside_the_other_findings(lsp, pr
         assert sorted((d.code, d.range.start.line) for d in diags) == expected
         crash = next(d for d in diags if d.code == "APX002")
         assert "rule APX990 crashed: ValueError: boom" in crash.message
+        assert crash.severity == types.DiagnosticSeverity.Information

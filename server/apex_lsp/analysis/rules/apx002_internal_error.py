@@ -1,8 +1,8 @@
 """A rule crashed on this code; its findings here may be missing.
 
 ## What it does
-Reports that one of Apex's own rules (or a whole-file pass such as the taint
-analysis) raised an exception while looking at this statement. The other rules
+Reports that one of Apex's own rules (or a whole-file pass over the tree)
+raised an exception while looking at this statement. The other rules
 and the other files are analysed as usual; only the crashed rule's findings for
 this file may be incomplete. The message names the rule, the exception and the
 place in the rule's code, and says how often it happened in the file (each rule
@@ -17,7 +17,7 @@ these reports (syntax errors stay `APX000`).
 ## Example
 What `apex check` prints when a rule raises (the code itself may be fine):
 ```text
-app/views.py:12:5: APX002 [info] rule APX150 crashed: AttributeError: 'NoneType' object has no attribute 'id' (at apx150_os_system.py:41)
+app/views.py:12:5: APX002 [low] rule APX150 crashed: AttributeError: 'NoneType' object has no attribute 'id' (at apx150_os_system.py:41)
 ```
 
 ## Use instead
@@ -38,8 +38,10 @@ class InternalRuleError(Rule):
     id = "APX002"
     name = "internal-rule-error"
     category = "meta"
-    # Not a weakness in the analysed code (no CWE), and certain: the rule did raise.
-    severity = Severity.INFO
+    # Not a weakness in the analysed code (no CWE), but coverage lost: low, so editors
+    # show it (as information, where info would be a barely visible hint). Certain: the
+    # rule did raise.
+    severity = Severity.LOW
     confidence = Confidence.HIGH
 
 
