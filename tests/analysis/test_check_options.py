@@ -103,3 +103,15 @@ def test_run_takes_a_double_dash_before_the_script(tmp_path):
     done = apex(tmp_path, "run", "--mode", "development", "--", "show.py", "--flag", "x")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "['--flag', 'x']"
+
+
+def test_every_check_option_is_documented_in_docs_check_md():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "check.md").read_text()
+    table = [line for line in doc.splitlines() if line.startswith("| `")]
+    options = [max(action.option_strings, key=len)
+               for action in _subcommands()["check"]._actions
+               if action.option_strings and action.dest != "help"]
+    missing = [o for o in options if not any(f"`{o}" in row or f", {o}" in row for row in table)]
+    assert not missing, f"docs/check.md's option table lacks {missing}"
