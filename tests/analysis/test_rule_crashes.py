@@ -119,8 +119,8 @@ def crash_env(tmp_path: Path) -> dict[str, str]:
     (plugin / "extra_rules").mkdir(parents=True)
     (plugin / "sitecustomize.py").write_text(SITECUSTOMIZE)
     (plugin / "extra_rules" / "apx990_always_crashes.py").write_text(CRASHING_RULE)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CI")}
-    env["PYTHONPATH"] = str(plugin)
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugin), env.get("PYTHONPATH")]))
     return env
 
 
