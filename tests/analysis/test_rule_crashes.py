@@ -16,6 +16,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import jsonschema
 import pytest
 import pytest_asyncio
 from lsprotocol import types
@@ -27,6 +28,8 @@ from apex_lsp.analysis.rule import Rule
 
 RULES = rules_by_id()
 DEADLINE = 60.0
+SARIF_SCHEMA = json.loads(
+    (Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json").read_text())
 
 CRASHING_RULE = '''\
 """Raises on every eval() and exec() call (test only, never shipped)."""
@@ -62,6 +65,13 @@ class Broken(Rule):
 
     def check_call(self, node, ctx):
         raise KeyError("missing")
+
+
+def test_crashed_rule_reads_the_rule_back_from_the_finding():
+    from apex_lsp.analysis.rules.apx002_internal_error import crashed_rule
+
+    result = Analyzer([Broken, RULES["APX101"]]).analyze_source("eval(x)\n", "t.py")
+    assert [crashed_rule(f) for f in result.findings] == ["APX991", None]
 
 
 def test_each_crash_is_apx002_and_the_other_rules_still_report():
@@ -161,9 +171,17 @@ def test_cli_machine_formats_carry_the_crash(crash_env, project, fmt):
         run = doc["runs"][0]
         found = [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"])
                  for r in run["results"]]
-        descriptor = next(r for r in run["tool"]["driver"]["rules"] if r["id"] == "APX002")
+        rules = run["tool"]["driver"]["rules"]
+        descriptor = next(r for r in rules if r["id"] == "APX002")
         assert descriptor["name"] == "internal-rule-error"
         assert descriptor["helpUri"].endswith("docs/rules/APX002.md")
+        # Also reported the way SARIF tools report their own failures, naming the rule.
+        notes = run["invocations"][0]["toolExecutionNotifications"]
+        assert [(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                 n["associatedRule"]["id"], rules[n["associatedRule"]["index"]]["id"])
+                for n in notes] == [("a.py", "APX990", "APX990"), ("b.py", "APX990", "APX990")]
+        assert notes[0]["message"]["text"].startswith("rule APX990 crashed: ValueError: boom")
+        jsonschema.Draft7Validator(SARIF_SCHEMA).validate(doc)
     assert found == [("a.py", "APX002"), ("a.py", "APX102"), ("a.py", "APX101"),
                      ("b.py", "APX002"), ("b.py", "APX101")]
 

@@ -6,7 +6,9 @@
 * ``runs[0].taxonomies``: the CWE entries those rules refer to;
 * ``results``: level from severity, a region per finding, and ``codeFlows``
   when a finding carries a taint path (``Finding.path_steps``);
-* files that could not be analysed become tool execution notifications.
+* files that could not be analysed become tool execution notifications, and so
+  does each rule crash (``APX002``, also a result), with ``associatedRule``
+  naming the rule that raised.
 
 Relative paths are resolved against ``%SRCROOT%`` (the working directory of
 the run), so uploads line up with the repository.
@@ -23,6 +25,7 @@ from urllib.parse import quote
 from ... import __version__ as APEX_VERSION
 from ..model import Severity
 from ..registry import rules_by_id
+from ..rules.apx002_internal_error import INTERNAL_ERROR_ID, crashed_rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/apex-ide/apex"
@@ -153,6 +156,24 @@ def _result(finding, rule_index: dict[str, int]) -> dict:
     return result
 
 
+def _crash_notification(finding, rule_index: dict[str, int]) -> dict:
+    """A rule that raised, as SARIF says a tool reports its own failures (3.58)."""
+    notification = {
+        "level": "error",
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": _uri(finding.path),
+            "region": _region(finding.line, finding.column, finding.end_line,
+                              finding.end_column)}}],
+    }
+    rule_id = crashed_rule(finding)  # None for a whole-file pass
+    if rule_id is not None:
+        notification["associatedRule"] = {"id": rule_id}
+        if rule_id in rule_index:
+            notification["associatedRule"]["index"] = rule_index[rule_id]
+    return notification
+
+
 def document(report, *, cwd: str | None = None) -> dict:
     rules = _used_rules(report)
     cwes = sorted({r.cwe for r in rules if r.cwe} | {f.cwe for f in report.findings if f.cwe})
@@ -163,6 +184,8 @@ def document(report, *, cwd: str | None = None) -> dict:
         "message": {"text": error.message},
         "locations": [{"physicalLocation": {"artifactLocation": _uri(error.path)}}],
     } for error in report.errors]
+    notifications.extend(_crash_notification(f, rule_index) for f in report.findings
+                         if f.rule == INTERNAL_ERROR_ID)
     base = Path(cwd or os.getcwd()).as_uri().rstrip("/") + "/"
     run = {
         "tool": {"driver": {

@@ -64,6 +64,15 @@ def crash_finding(path: str, culprit: str, node: ast.AST | None, exc: BaseExcept
                    f"{culprit} crashed: {type(exc).__name__}: {exc}{_where(exc)}")
 
 
+def crashed_rule(finding: Finding) -> str | None:
+    """The id of the rule an APX002 finding reports (None for a file pass or another rule)."""
+    if finding.rule != INTERNAL_ERROR_ID:
+        return None
+    culprit = finding.message.partition(" crashed:")[0]
+    kind, _, name = culprit.partition(" ")
+    return name if kind == "rule" and name else None
+
+
 def _where(exc: BaseException) -> str:
     """' (at module.py:LINE)': the innermost frame, so a bug report can point at it."""
     frames = traceback.extract_tb(exc.__traceback__)
