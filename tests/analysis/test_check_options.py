@@ -115,3 +115,11 @@ def test_every_check_option_is_documented_in_docs_check_md():
                if action.option_strings and action.dest != "help"]
     missing = [o for o in options if not any(f"`{o}" in row or f", {o}" in row for row in table)]
     assert not missing, f"docs/check.md's option table lacks {missing}"
+
+
+def test_help_states_the_exit_statuses(tmp_path):
+    done = apex(tmp_path, "check", "--help")
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    assert "Exit status: 0 no findings; 1 findings (syntax errors and rule crashes included) " \
+           "or unanalysable files; 2 usage or configuration error." in text

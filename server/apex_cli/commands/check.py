@@ -1,7 +1,8 @@
 """`apex check`: analyse files and directories for security problems.
 
-Exit status: 0 no findings, 1 findings (or files that could not be analysed),
-2 usage or configuration error. ``--exit-zero`` turns 1 into 0.
+Exit status, as ruff's: 0 no findings, 1 findings (syntax errors APX000 and rule
+crashes APX002 included) or files that could not be analysed, 2 usage or
+configuration error. ``--exit-zero`` turns 1 into 0.
 """
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Analyse Python files for security problems. Directories are walked "
                     "(respecting .gitignore and the exclude settings); files named on the "
                     "command line are always analysed.",
-        epilog="Exit status: 0 no findings, 1 findings or unanalysable files, "
-               "2 usage or configuration error. See docs/check.md.")
+        epilog="Exit status: 0 no findings; 1 findings (syntax errors and rule crashes "
+               "included) or unanalysable files; 2 usage or configuration error. "
+               "See docs/check.md.")
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files or directories (default: .); '-' reads one file from "
                         "standard input")
