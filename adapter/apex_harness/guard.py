@@ -23,6 +23,7 @@ the ordinary ways in.
 """
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -300,64 +301,79 @@ def install(policy_dict: dict, source: str = "", audit_log=None):
         return PermissionError("apex runtime guard: %s denied by the policy (%s): %s %s%s" % (
             capability, rule_source(capability, caller), event, _printable(target), why))
 
-    def hook(event, args):
+    def check(event, args):
+        """The decision for one event: an exception to raise, or None. Never raises."""
+        if getattr(busy, "on", False):
+            return None        # the guard's own work (audit log, events) is not policed
+        busy.on = True
+        try:
+            return judge(event, args)
+        except Exception:      # a bug here must not break the program
+            return None
+        finally:
+            busy.on = False
+
+    def judge(event, args):
         entry = watched.get(event)
         if entry is None:
             if event in _INTROSPECTION and anything_denied:
-                if getattr(busy, "on", False) or _exempt(get_ident()):
-                    return
-                raise refuse("guard_integrity", event, None,
-                             " (walking the heap could reach the guard)")
+                if _exempt(get_ident()):
+                    return None
+                return refuse("guard_integrity", event, None,
+                              " (walking the heap could reach the guard)")
             if event == "object.__setattr__" and args:
                 owner = getattr(args[0], "__module__", None)
                 if isinstance(owner, str) and owner.startswith(protected_modules):
-                    raise refuse("guard_integrity", event, args[1] if len(args) > 1 else None,
-                                 " (patching the guard)")
+                    return refuse("guard_integrity", event,
+                                  args[1] if len(args) > 1 else None, " (patching the guard)")
             elif event == "object.__getattr__" and len(args) > 1 and args[1] == "tb_frame":
-                if getattr(busy, "on", False):
-                    return
-                busy.on = True
-                try:
-                    code = args[0].tb_frame.f_code
-                finally:
-                    busy.on = False
-                if code in guard_code:
-                    raise refuse("guard_integrity", event, "guard frame",
-                                 " (reading the guard's frame)")
-            return
-        if getattr(busy, "on", False) or _exempt(get_ident()):
-            return
-        busy.on = True
+                if args[0].tb_frame.f_code in guard_code:
+                    return refuse("guard_integrity", event, "guard frame",
+                                  " (reading the guard's frame)")
+            return None
+        if _exempt(get_ident()):
+            return None
+        capability, extract = entry
+        # Frames: 0 judge, 1 check, 2 _hook, 3 the code that raised the event.
+        if event in _LOADER_EVENTS and _loader_frame(
+                4, _LOADER_FILES if event == "open" else _CODEGEN_FILES):
+            return None
         try:
-            capability, extract = entry
-            if event in _LOADER_EVENTS and _loader_frame(
-                    2, _LOADER_FILES if event == "open" else _CODEGEN_FILES):
-                return
-            try:
-                target = extract(args)
+            target = extract(args)
+            if capability is None:
+                capability, target = target
                 if capability is None:
-                    capability, target = target
-                    if capability is None:
-                        return
-                caller = calling_file(sys._getframe(1)) \
-                    if capability in path_dependent else None
-                decision = decide(capability, target, caller)
-            except Exception:
-                return
-            if decision == "allow":
-                return
-            if decision == "audit":
-                record(capability, "audit", event, target, caller)
-                return
-            error = refuse(capability, event, target, "", caller)
-        finally:
-            busy.on = False
-        raise error
+                    return None
+            caller = calling_file(sys._getframe(3)) \
+                if capability in path_dependent else None
+            decision = decide(capability, target, caller)
+        except Exception:
+            return None
+        if decision == "allow":
+            return None
+        if decision == "audit":
+            record(capability, "audit", event, target, caller)
+            return None
+        return refuse(capability, event, target, "", caller)
 
-    guard_code.add(hook.__code__)
-    guard_code.add(refuse.__code__)
-    sys.addaudithook(hook)
+    # Only the state-holding functions: a denial's traceback shows _hook's frame, which
+    # holds nothing of the guard, so printing it (traceback, logging, a debugger) works.
+    guard_code.update((check.__code__, judge.__code__, refuse.__code__, record.__code__))
+    sys.addaudithook(functools.partial(_hook, check))
     return stats
+
+
+def _hook(check, event, args):
+    """The audit hook (bound to its guard by functools.partial, which Python cannot
+    reach). A denial's traceback keeps this frame: nothing of the guard is left in it."""
+    try:
+        error = check(event, args)
+    except BaseException:
+        del check
+        raise
+    if error is not None:
+        del check
+        raise error
 
 
 def _printable(target):

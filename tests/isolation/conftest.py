@@ -70,6 +70,14 @@ def run_unguarded(project: Path, program: str, *args: str):
     return report, out.read_text(), (project / "err.txt").read_text()
 
 
+@pytest.fixture(autouse=True)
+def state_home(tmp_path_factory, monkeypatch) -> Path:
+    """A throwaway $XDG_STATE_HOME: audit keys and anchors stay out of the real home."""
+    home = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def project(tmp_path) -> Path:
     root = tmp_path / "proj"

@@ -173,10 +173,12 @@ TAMPER = """
         try:
             open("/etc/x", "w")
         except PermissionError as e:
+            import traceback
+            assert "PermissionError: apex runtime guard" in traceback.format_exc()
             tb = e.__traceback__
             while tb.tb_next:
                 tb = tb.tb_next
-            tb.tb_frame.f_locals
+            print("guard frame holds", sorted(tb.tb_frame.f_locals))
     attempt("frame", frame_of_guard)
     def patch():
         import apex_policy.runtime as runtime
@@ -195,7 +197,10 @@ TAMPER = """
 def test_tampering_with_the_guard(project):
     run = apex_run(project, TAMPER)
     out = run.stdout
-    assert "gc blocked" in out and "referrers blocked" in out and "frame blocked" in out, out
+    assert "gc blocked" in out and "referrers blocked" in out, out
+    # A denial's traceback can be printed (logging, debuggers); the guard's frame in it
+    # holds nothing of the guard.
+    assert "guard frame holds ['args', 'error', 'event']" in out and "frame ran" in out, out
     # Patching the policy class is possible but changes nothing: the hook holds its own
     # bound methods. The write is still refused.
     assert "write after tampering: PermissionError" in out

@@ -2,42 +2,15 @@
 call and applies that file's override. Real programs under the real `apex run`."""
 from __future__ import annotations
 
-import glob
 import json
-import os
 import socket
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from apex_policy.audit import verify
-
-
-def _interpreter(version: str) -> str | None:
-    if sys.version_info[:2] == tuple(int(p) for p in version.split(".")):
-        return sys.executable
-    found = sorted(glob.glob(f"/root/.pyenv/versions/{version}.*/bin/python3") +
-                   glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python3")))
-    return found[0] if found else None
-
-
-@pytest.fixture(params=("3.9", "3.11", "3.13"))
-def python(request) -> str:
-    path = _interpreter(request.param)
-    if path is None:
-        pytest.skip(f"Python {request.param} is not installed here")
-    return path
-
-
-def write_tree(root: Path, files: dict) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return root
 
 
 def apex_run(root: Path, *options: str, python: str = sys.executable):
@@ -93,8 +66,8 @@ HYBRID = {
 }
 
 
-def test_an_override_allows_its_files_only(tmp_path, python):
-    root = write_tree(tmp_path, HYBRID)
+def test_an_override_allows_its_files_only(tree, python):
+    root = tree(HYBRID)
     proc, report = apex_run(root, python=python)
     assert proc.returncode == 0, proc.stderr
     lines = dict(line.split(" ", 1) for line in proc.stdout.splitlines())
@@ -165,8 +138,8 @@ DEVELOPMENT = {
 }
 
 
-def test_a_deny_override_guards_a_development_run(tmp_path, listener):
-    root = write_tree(tmp_path, DEVELOPMENT)
+def test_a_deny_override_guards_a_development_run(tree, listener):
+    root = tree(DEVELOPMENT)
     report_path = root / "report.json"
     proc = subprocess.run([sys.executable, "-m", "apex_cli", "run", "--report-json",
                            str(report_path), str(root / "prog.py"),
@@ -184,8 +157,8 @@ def test_a_deny_override_guards_a_development_run(tmp_path, listener):
     assert report["guard"]["counts"]["deny"] == 1
 
 
-def test_without_overrides_no_caller_is_named(tmp_path):
-    root = write_tree(tmp_path, {
+def test_without_overrides_no_caller_is_named(tree):
+    root = tree({
         "pyproject.toml": '[tool.apex]\nmode = "hybrid"\n'
                           '[tool.apex.capabilities]\nsubprocess = "deny"\n',
         "prog.py": """\
