@@ -1,9 +1,15 @@
-"""Names the CLI keeps as copies (to keep `apex` start-up free of heavy imports) stay
-equal to their single source, and help texts stay true."""
+"""`apex check` options as a ruff or bandit user meets them: names the CLI keeps as
+copies (to keep `apex` start-up free of heavy imports) stay equal to their single
+source, errors name the command and give hints, help and docs stay true."""
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from apex_cli.commands import check as check_command
 from apex_cli.main import build_parser
@@ -38,12 +44,6 @@ def test_the_taint_rules_are_the_apx8_range_that_no_taint_names():
 
 
 # -- through the real command ------------------------------------------------------
-
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-
-import pytest  # noqa: E402
-
 
 def apex(cwd, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "apex_cli", *args], cwd=cwd,
@@ -106,8 +106,6 @@ def test_run_takes_a_double_dash_before_the_script(tmp_path):
 
 
 def test_every_check_option_is_documented_in_docs_check_md():
-    from pathlib import Path
-
     doc = (Path(__file__).resolve().parents[2] / "docs" / "check.md").read_text()
     table = [line for line in doc.splitlines() if line.startswith("| `")]
     options = [max(action.option_strings, key=len)
