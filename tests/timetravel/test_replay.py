@@ -76,7 +76,8 @@ def test_saved_recording_replays_identically(make_client, python, tmp_path):
     assert here(replay, rtid)[1] == find_marker(HISTORY, "done")
     refused = replay.request("source", {"sourceReference": 1}, ok=False)
     assert not refused["success"] and "replaying" in refused["message"]
-    replay.request("disconnect", {})
+    # Stop (`terminate`, as VS Code sends it) ends the replay: nothing else would.
+    replay.request("terminate", {})
     replay.wait_event("terminated")
 
     # `apex replay FILE` summarises it

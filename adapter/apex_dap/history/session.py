@@ -340,6 +340,13 @@ class TimeTravelSession(Session):
         target = self.history.step_out(self.nav.cursor)
         self._spawn(self._forward_move(request, target, "step"))
 
+    async def terminate_request(self, request: Request) -> None:
+        if self.replay is None:
+            await super().terminate_request(request)
+            return
+        # Nothing runs in a replay: Stop (`terminate`) ends the session, as disconnect does.
+        await self._end_session()
+
     async def continue_request(self, request: Request) -> Any:
         if not self.in_past:
             return await self._resume_live(request)
