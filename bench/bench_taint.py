@@ -28,6 +28,7 @@ import time
 import warnings
 
 from apex_lsp.analysis import Analyzer, all_rules
+from apex_lsp.analysis.taint.checking import cross_file_findings
 from apex_lsp.analysis.taint.kinds import KINDS
 from apex_lsp.analysis.taint.taint_pass import TaintPass
 from apex_lsp.analysis.taint.workspace import TaintWorkspace
@@ -90,9 +91,7 @@ def full_run(corpus, taint: bool):
             for path, data in corpus:
                 count += len(analyzer.analyze_bytes(data, path).findings)
             if taint:  # as apex check does after its workers: link the facts across files
-                workspace = TaintWorkspace()
-                workspace.load_facts_dir(facts_dir)
-                count += len(workspace.findings())
+                count += len(cross_file_findings(facts_dir))
         run.count = count
     return run
 

@@ -19,7 +19,7 @@ from .kinds import KINDS
 from .report import reconcile
 from .spec import build_spec, default_spec
 from .taint_pass import TaintPass
-from .workspace import TaintWorkspace
+from .workspace import TaintWorkspace, collection_paused
 
 
 def taint_passes(analysis, facts_dir: str | None = None, cache: bool = False) -> list:
@@ -62,6 +62,21 @@ def add_cross_file_findings(checker, report, facts_dir: str) -> int:
     return 0
 
 
+def cross_file_findings(facts_dir: str, spec_for=None) -> list:
+    """The findings whose path crosses files, from the facts workers wrote to ``facts_dir``.
+
+    The cyclic collector stays paused until the workspace is gone: its objects die by
+    reference counting, and a collection while they live would only traverse them all.
+    """
+    with collection_paused():
+        workspace = TaintWorkspace(spec_for=spec_for, cache=False)
+        if not workspace.load_facts_dir(facts_dir):
+            return []
+        found = workspace.findings(cross_file_only=True)
+        del workspace
+    return found
+
+
 def _add_cross_file_findings(checker, report, facts_dir: str) -> int:
     specs: dict = {}
 
@@ -75,14 +90,14 @@ def _add_cross_file_findings(checker, report, facts_dir: str) -> int:
             specs[project.root] = build_spec(getattr(project.analysis, "taint", None))
         return specs[project.root]
 
-    workspace = TaintWorkspace(spec_for=spec_for)
-    if not workspace.load_facts_dir(facts_dir):
+    found = cross_file_findings(facts_dir, spec_for)
+    if not found:
         return 0
     added = []
     taint_ids = {k.rule_id for k in KINDS.values()}
     # A call may pass one source on within its file and another across files.
     seen = {(f.path, f.line, f.column, f.rule) for f in report.findings if f.rule in taint_ids}
-    for finding in workspace.findings(cross_file_only=True):
+    for finding in found:
         if (finding.path, finding.line, finding.column, finding.rule) in seen:
             continue
         try:

@@ -59,8 +59,10 @@ and by `apex check` after adding cross-file findings).
    definitions, so an edit re-analyses only the functions whose text changed
    (moved functions are shifted, not re-analysed).
    A function is analysed up front only when its text mentions a possible
-   source ({source_hints}), a secret, a sink whose pattern finding a verdict
-   may downgrade ({verdict_hints}), or it is decorated by a call (a route).
+   source ({source_hints}), when a parameter is named like a secret, when a
+   pattern rule found something inside it that a verdict may downgrade (a sink
+   call with a constant or sanitized argument), or when it is decorated by a
+   call (a route).
    Any other function cannot start a flow: it is analysed when a flow reaches
    it (a call with untrusted arguments, or a call to a function that returns a
    source, found by the names it calls). Until then a call to it passes on the
@@ -185,6 +187,9 @@ turns the taint rules off for the project; `select`/`ignore`/`severity`/
 * A deferred function is woken by a source-returning callee only when it calls
   it by name with no space before the parenthesis (`get_input()`); calls
   through variables or `getattr` do not wake it.
+* A function with no source of its own, no secret-named parameter and no route
+  decorator is analysed only when a flow reaches it or a pattern finding in it
+  may be downgraded: a sink inside it that no flow reaches gets no verdict.
 """
 
 
@@ -237,7 +242,6 @@ def render() -> str:
         guard_methods="all kinds",
         kind_names=", ".join(f"`{k}`" for k in KINDS),
         source_hints=", ".join(f"`{h}`" for h in tables.SOURCE_HINTS),
-        verdict_hints=", ".join(f"`{h}`" for h in tables.VERDICT_HINTS),
         orm=" / ".join(f"`.{a}`" for a in sorted(tables.ORM_RECEIVER_ATTRIBUTES)),
         clean_orm=", ".join(f"`{n}`" for n in sorted(tables.CLEAN_CALLS) if "404" in n),
         max_path=MAX_PATH)

@@ -108,12 +108,18 @@ class ModuleFacts:
     imports: dict
     #: Module-level source text hash, for the workspace to notice edits.
     digest: str = ""
-    #: Functions not analysed yet (see module.ModuleAnalysis) -> the names they call.
+    #: Functions not analysed yet (see module.ModuleAnalysis) -> (first line, last line,
+    #: first and last line of the top-level statement that holds them).
     deferred: dict = field(default_factory=dict)
+    #: Import aliases as written (local name -> dotted target, relative ones with dots)
+    #: and the class names: with ``functions`` and ``deferred``, what a deferred function
+    #: needs of its module to be analysed from its own statement alone.
+    aliases: dict = field(default_factory=dict)
+    classes: tuple = ()
 
 
 #: Bumped whenever the plain form below changes.
-PLAIN_VERSION = 1
+PLAIN_VERSION = 3
 
 
 def to_plain(module: ModuleFacts) -> tuple:
@@ -131,13 +137,13 @@ def to_plain(module: ModuleFacts) -> tuple:
                      tuple((v.span, v.kind, v.verdict, v.detail) for v in f.verdicts))
                  for q, f in module.functions.items()}
     return (PLAIN_VERSION, module.name, module.path, functions, module.imports, module.digest,
-            {q: tuple(sorted(names)) for q, names in module.deferred.items()})
+            dict(module.deferred), module.aliases, module.classes)
 
 
 def from_plain(data: tuple) -> ModuleFacts:
     if not isinstance(data, tuple) or not data or data[0] != PLAIN_VERSION:
         raise ValueError("not module facts of this version")
-    _, name, path, functions, imports, digest, deferred = data
+    _, name, path, functions, imports, digest, deferred, aliases, classes = data
 
     def flow(item):
         origin, dest, steps, cleared = item
@@ -151,4 +157,4 @@ def from_plain(data: tuple) -> ModuleFacts:
                           tuple(CallSite(*s) for s in sites),
                           tuple(Verdict(*v) for v in verdicts))
          for q, (qualname, params, line, flows, sites, verdicts) in functions.items()},
-        imports, digest, {q: frozenset(names) for q, names in deferred.items()})
+        imports, digest, deferred, aliases, classes)

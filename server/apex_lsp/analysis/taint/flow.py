@@ -28,7 +28,7 @@ _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault",
                        "appendleft", "extendleft", "put", "put_nowait", "write", "writelines"})
 #: Parameter names that hold a secret. A bare `token` is left out: in a tokenizer it is not.
-_SECRET_PARAM = re.compile(r"(password|passwd|secret|(access|auth|api|bearer|refresh)_?token|"
+SECRET_PARAM = re.compile(r"(password|passwd|secret|(access|auth|api|bearer|refresh)_?token|"
                            r"api_?key|private_?key|credentials?)$", re.IGNORECASE)
 
 
@@ -134,7 +134,7 @@ class FunctionFlow:
             if label is not None:
                 taint[("s", label, ("remote",))] = (
                     (step(arg, f"source: {label}"),), _NOTHING)
-            if _SECRET_PARAM.search(arg.arg) and arg.arg not in self.handler.requests:
+            if SECRET_PARAM.search(arg.arg) and arg.arg not in self.handler.requests:
                 taint[("s", f"secret parameter `{arg.arg}`", ("secret",))] = (
                     (step(arg, f"secret: parameter `{arg.arg}`"),), _NOTHING)
             self.env[arg.arg] = taint

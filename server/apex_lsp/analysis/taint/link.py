@@ -132,10 +132,7 @@ class Linker:
         path = module.path
         used: set = set()
         callees: list = []
-        # A callee's summary matters only at sites that receive a flow or whose result
-        # flows on; resolving the others would only analyse (and parse) callees for nothing.
-        relevant = {flow.dest[1] for flow in facts.flows if flow.dest[0] == "arg"}
-        relevant.update(flow.origin[1] for flow in facts.flows if flow.origin[0] == "c")
+        relevant = relevant_sites(facts)
         for index, site in enumerate(facts.sites):
             if index not in relevant:
                 callees.append(None)
@@ -298,6 +295,38 @@ def _param_index(params: tuple[str, ...], where, bound: bool):
     return "*"
 
 
+def relevant_sites(facts: FunctionFacts) -> set[int]:
+    """Call sites that receive a flow or whose result flows on.
+
+    Only there does the callee's summary matter; resolving the others would
+    only analyse (and parse) callees for nothing."""
+    relevant = {flow.dest[1] for flow in facts.flows if flow.dest[0] == "arg"}
+    relevant.update(flow.origin[1] for flow in facts.flows if flow.origin[0] == "c")
+    return relevant
+
+
+def link_locally(analysis) -> Linker:
+    """Link a module's functions among themselves (calls into other modules unknown),
+    analysing the deferred functions a flow reaches; returns the linker."""
+    module = analysis.facts
+
+    def load(facts_of, qualname):
+        return analysis.analyze(qualname) if facts_of is module else None
+
+    linker = Linker(local_finder(load))
+    for facts in list(module.functions.values()):
+        if may_find(facts):
+            linker.link(module, facts)
+    wake_source_callers(linker, [module], load, lines_of=lambda _module: analysis.lines)
+    return linker
+
+
+def may_return_source(facts: FunctionFacts) -> bool:
+    """Whether a function's summary can have a ``source_return`` (a source, or a call
+    result that may be one, reaches its return value)."""
+    return any(flow.dest[0] == "return" and flow.origin[0] != "p" for flow in facts.flows)
+
+
 def may_find(facts: FunctionFacts) -> bool:
     """Whether linking ``facts`` can produce a finding or return a source by itself.
 
@@ -327,15 +356,22 @@ def local_finder(load=None, resolve_import=None):
     return find
 
 
-def wake_source_callers(linker: Linker, modules, load, resolve_import=None) -> int:
+def wake_source_callers(linker: Linker, modules, load, resolve_import=None, lines_of=None,
+                        linked_only: bool = False) -> int:
     """Analyse deferred functions that call a function returning a source.
 
     A function with no source of its own is deferred until a flow reaches it;
     calling something that returns untrusted data is such a flow, found here
-    by the names the deferred function calls. Repeats until nothing changes;
+    by the names the deferred function calls (``lines_of(module)`` gives the
+    module's source lines; a module without them is skipped). With
+    ``linked_only``, only functions the linker already linked are asked
+    whether they return a source (a workspace that trusts each file's own
+    pass for what stays inside the file). Repeats until nothing changes;
     returns how many functions were woken.
     """
+    from .module import calls_any
     woken = 0
+    tried: set = set()  # a function that cannot be loaded is not asked for again
     while True:
         found = []
         for module in modules:
@@ -343,20 +379,29 @@ def wake_source_callers(linker: Linker, modules, load, resolve_import=None) -> i
                 continue
             returning = set()
             for qualname, facts in list(module.functions.items()):
-                if may_find(facts) and linker.link(module, facts).source_return:
+                if linked_only and (module.path, qualname) not in linker.summaries:
+                    continue
+                if may_return_source(facts) and linker.link(module, facts).source_return:
                     returning.add(qualname.rpartition(".")[2])
             if resolve_import is not None:
                 for alias, target in module.imports.items():
                     hit = resolve_import(target)
-                    if hit is not None and linker.link(*hit).source_return:
+                    if hit is not None and may_return_source(hit[1]) and \
+                            linker.link(*hit).source_return:
                         returning.add(alias)
                         returning.add(target.rpartition(".")[2])
-            if returning:
-                found += [(module, q) for q, called in module.deferred.items()
-                          if called & returning]
+            if not returning:
+                continue
+            lines = lines_of(module) if lines_of is not None else None
+            if lines is None:
+                continue
+            names = frozenset(returning)
+            found += [(module, q) for q, span in module.deferred.items()
+                      if (module.path, q) not in tried and calls_any(lines, span, names)]
         if not found:
             return woken
         for module, qualname in found:
+            tried.add((module.path, qualname))
             facts = load(module, qualname)
             if facts is not None:
                 woken += 1

@@ -5,10 +5,14 @@ import ast
 import hashlib
 import re
 import threading
+import warnings
+from bisect import bisect_left
 from collections import OrderedDict
+from functools import lru_cache
+from typing import Iterable
 
 from .facts import FunctionFacts, ModuleFacts
-from .flow import FunctionFlow, constant_names
+from .flow import SECRET_PARAM, FunctionFlow, constant_names
 from .frameworks import Frameworks, handler_info
 
 MODULE_SCOPE = "<module>"
@@ -16,44 +20,52 @@ _UNKNOWN = object()
 
 
 class ModuleScope:
-    """What every function of a module shares: imports, definitions, tainted globals."""
+    """What every function of a module shares: imports, definitions, tainted globals.
+
+    ``known`` = (every function's qualname, every class name) when ``tree`` holds
+    only part of the module (see ``ModuleAnalysis.partial``).
+    """
 
     def __init__(self, tree: ast.Module, aliases: dict[str, str], name: str,
-                 is_package: bool, spec) -> None:
+                 is_package: bool, spec, known: tuple | None = None) -> None:
         self.tree = tree
         self.aliases = aliases
         self.name = name
         self.is_package = is_package
         self.spec = spec
         self.frameworks = Frameworks.from_aliases(aliases)
-        #: qualname -> (node, class name or None, class node or None)
+        #: qualname -> (node, class name or None, class node or None, top-level statement)
         self.function_nodes: dict[str, tuple] = {}
         self.classes: set[str] = set()
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self._add_function(node, node.name, None, None)
+                self._add_function(node, node.name, None, None, node)
             elif isinstance(node, ast.ClassDef):
                 self.classes.add(node.name)
                 for item in node.body:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        self._add_function(item, f"{node.name}.{item.name}", node.name, node)
+                        self._add_function(item, f"{node.name}.{item.name}", node.name, node,
+                                           node)
             elif isinstance(node, (ast.If, ast.Try)):  # `if TYPE_CHECKING:`/try-import defs
                 for item in _flat_bodies(node):
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) \
                             and item.name not in self.function_nodes:
-                        self._add_function(item, item.name, None, None)
-        self.functions = self.function_nodes  # names the flow engine resolves against
+                        self._add_function(item, item.name, None, None, node)
+        # The names the flow engine resolves calls against.
+        self.functions = self.function_nodes if known is None else frozenset(known[0])
+        if known is not None:
+            self.classes = set(known[1])
         self.globals: dict = {}
         self._qualnames: dict = {}
         self._constants: frozenset | None = None
         self._import_heads = frozenset(t.partition(".")[0] for t in aliases.values()) | \
             frozenset(t for t in aliases.values() if t.startswith("."))
 
-    def _add_function(self, node, qualname, class_name, class_node) -> None:
-        self.function_nodes[qualname] = (node, class_name, class_node)
+    def _add_function(self, node, qualname, class_name, class_node, top) -> None:
+        self.function_nodes[qualname] = (node, class_name, class_node, top)
         for item in node.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self._add_function(item, f"{qualname}.{item.name}", None, None)
+                self._add_function(item, f"{qualname}.{item.name}", None, None, top)
 
     # -- names --------------------------------------------------------------
     def qualname(self, node) -> str | None:
@@ -103,7 +115,7 @@ class ModuleScope:
     def environment_digest(self) -> str:
         """Everything outside a function's text that its facts depend on."""
         text = repr((self.spec.fingerprint, self.name, self.is_package,
-                     sorted(self.aliases.items()), sorted(self.function_nodes),
+                     sorted(self.aliases.items()), sorted(self.functions),
                      sorted(self.classes),
                      sorted((k, sorted(v)) for k, v in self.globals.items())))
         return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
@@ -147,21 +159,16 @@ class FactsCache:
                 self._items.popitem(last=False)
 
 
-try:  # possessive: no backtracking inside a name (Python 3.11+)
-    _CALLED = re.compile(r"\b(\w++)\(")
-except re.error:  # pragma: no cover - Python 3.10
-    _CALLED = re.compile(r"\b(\w+)\(")
-
-
 class ModuleAnalysis:
     """A parsed module whose functions are analysed now or when first needed.
 
-    A function is analysed up front when its text hints at a source (or a sink
-    the pattern rules care about), when it is decorated by a call (a route), or
-    when the module has tainted globals. Any other function cannot start a flow:
-    it is analysed only when a call from an analysed function reaches it
-    (``analyze``), or when it calls a function found to return a source
-    (``deferred`` keeps the names it calls, for ``wake_source_callers``).
+    A function is analysed up front when it can start a flow: its text hints
+    at a source, a parameter is named like a secret, it is decorated by a call
+    (a route), or the module has tainted globals. It is also analysed when a
+    pattern finding inside it (``verdict_lines``) may be downgraded by a taint
+    verdict. Any other function is analysed only when a call from an analysed
+    function reaches it (``analyze``), or when it calls a function found to
+    return a source (``deferred`` keeps its lines, for ``wake_source_callers``).
     Until then, calls to it carry the taint of their arguments, as for unknown
     functions, which over-approximates what the function could do with them.
     """
@@ -169,7 +176,7 @@ class ModuleAnalysis:
     def __init__(self, tree: ast.Module, source: str, path: str, aliases: dict[str, str], spec,
                  *, name: str = "", is_package: bool = False,
                  cache: FactsCache | None = None, lazy: bool = True,
-                 upfront: bool = True) -> None:
+                 upfront: bool = True, verdict_lines: Iterable[int] = ()) -> None:
         self.scope = scope = ModuleScope(tree, aliases, name, is_package, spec)
         self.path = path
         self.cache = cache
@@ -183,43 +190,68 @@ class ModuleAnalysis:
         imports = {local: absolute for local, target in aliases.items()
                    if (absolute := scope.absolute(target)) is not None}
         self.facts = ModuleFacts(name, path, functions, imports,
-                                 hashlib.blake2b(source.encode(), digest_size=16).hexdigest(),
-                                 {})
+                                 _digest(source), {}, aliases, tuple(sorted(scope.classes)))
         everything = not lazy or bool(scope.globals)
         if not upfront:  # parsed again only to analyse deferred functions on demand
             return
-        # `from flask import request as rq`, `from sys import argv`: the local name is a hint.
-        hints = spec.hints + tuple(alias.lower() for alias, target in aliases.items()
-                                   if target in spec.source_roots
-                                   and alias != target.rpartition(".")[2])
-        whole = source.lower()
-        hints = tuple(h for h in hints if h in whole)  # usually few are left to look for
-        for qualname, (node, _, _) in scope.function_nodes.items():
-            text = self._text(node)
-            lower = text.lower() if hints else ""
-            if everything or any(h in lower for h in hints) or any(
-                    d.__class__ is ast.Call for d in node.decorator_list):
-                self._analyze(qualname, text)
+        hinted = [] if everything else _hinted_lines(source, _source_hints(spec, aliases))
+        wanted = sorted(set(verdict_lines))
+        for qualname, (node, _, _, top) in scope.function_nodes.items():
+            first, last = _first_line(node), node.end_lineno
+            if everything or _any_within(hinted, first, last) or \
+                    _any_within(wanted, first, last) or _secret_parameter(node) or \
+                    any(d.__class__ is ast.Call for d in node.decorator_list):
+                self._analyze(qualname)
             else:
-                self.facts.deferred[qualname] = frozenset(_CALLED.findall(text))
+                self.facts.deferred[qualname] = (first, last, _first_line(top), top.end_lineno)
 
-    def _text(self, node) -> str:
-        first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-        return "\n".join(self.lines[first - 1:node.end_lineno])
+    @classmethod
+    def partial(cls, module: ModuleFacts, source: str, spec, qualname: str, *,
+                is_package: bool = False,
+                cache: FactsCache | None = None) -> ModuleAnalysis | None:
+        """An analysis of the one top-level statement holding a deferred function.
+
+        Parsing that statement alone (at its own line numbers) is enough to analyse
+        the function: its module's environment comes from ``module`` (a module with
+        deferred functions has no tainted globals). None when ``source`` is not the
+        text ``module`` was made from.
+        """
+        span = module.deferred.get(qualname)
+        if span is None or _digest(source) != module.digest:
+            return None
+        lines = source.splitlines()
+        first, last = span[2], span[3]
+        text = "\n" * (first - 1) + "\n".join(lines[first - 1:last])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, module.path)
+        analysis = cls.__new__(cls)
+        analysis.scope = ModuleScope(tree, module.aliases, module.name, is_package, spec,
+                                     known=(set(module.functions) | set(module.deferred),
+                                            module.classes))
+        analysis.path = module.path
+        analysis.cache = cache
+        analysis.lines = lines
+        analysis.env_digest = analysis.scope.environment_digest() if cache is not None else ""
+        analysis.facts = module
+        return analysis
 
     def analyze(self, qualname: str) -> FunctionFacts | None:
         """The facts of one function, analysing it now if it was deferred."""
         facts = self.facts.functions.get(qualname)
         if facts is None and qualname in self.scope.function_nodes:
-            facts = self._analyze(qualname, self._text(self.scope.function_nodes[qualname][0]))
+            facts = self._analyze(qualname)
         return facts
 
-    def _analyze(self, qualname: str, text: str) -> FunctionFacts:
-        node, class_name, class_node = self.scope.function_nodes[qualname]
-        digest = hashlib.blake2b(f"{self.env_digest}\0{text}".encode(),
-                                 digest_size=16).hexdigest()
+    def _analyze(self, qualname: str) -> FunctionFacts:
+        node, class_name, class_node, _ = self.scope.function_nodes[qualname]
+        cached = digest = None
         key = (self.path, qualname)
-        cached = self.cache.get(key, digest) if self.cache is not None else None
+        if self.cache is not None:
+            text = "\n".join(self.lines[_first_line(node) - 1:node.end_lineno])
+            digest = hashlib.blake2b(f"{self.env_digest}\0{text}".encode(),
+                                     digest_size=16).hexdigest()
+            cached = self.cache.get(key, digest)
         if cached is not None:
             facts = cached.shifted(node.lineno - cached.line)
         else:
@@ -230,6 +262,66 @@ class ModuleAnalysis:
         self.facts.functions[qualname] = facts
         self.facts.deferred.pop(qualname, None)
         return facts
+
+
+def _digest(source: str) -> str:
+    return hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
+
+
+def _first_line(node) -> int:
+    """The first line of a statement, decorators included."""
+    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
+
+
+def _source_hints(spec, aliases: dict[str, str]) -> tuple[str, ...]:
+    # `from flask import request as rq`, `from sys import argv`: the local name is a hint.
+    return spec.hints + tuple(alias.lower() for alias, target in aliases.items()
+                              if target in spec.source_roots
+                              and alias != target.rpartition(".")[2])
+
+
+def _hinted_lines(source: str, hints: tuple[str, ...]) -> list[int]:
+    """The sorted line numbers where some hint occurs (case-insensitive).
+
+    One substring search per occurrence, counting newlines as it goes: linear in
+    the source, and all in C (slicing each function's text costs more)."""
+    whole = source.lower()
+    lines: set[int] = set()
+    for hint in hints:
+        at = whole.find(hint)
+        line, counted = 1, 0
+        while at >= 0:
+            line += whole.count("\n", counted, at)
+            counted = at
+            lines.add(line)
+            at = whole.find(hint, at + 1)
+    return sorted(lines)
+
+
+def _any_within(sorted_lines: list[int], first: int, last: int) -> bool:
+    if not sorted_lines:
+        return False
+    index = bisect_left(sorted_lines, first)
+    return index < len(sorted_lines) and sorted_lines[index] <= last
+
+
+def _secret_parameter(node) -> bool:
+    """Whether a parameter is a secret source (see flow.SECRET_PARAM)."""
+    args = node.args
+    every = args.posonlyargs + args.args + args.kwonlyargs + \
+        [a for a in (args.vararg, args.kwarg) if a is not None]
+    return any(SECRET_PARAM.search(a.arg) for a in every)
+
+
+def calls_any(lines: list[str], span: tuple[int, int], names: frozenset) -> bool:
+    """Whether the text of ``lines`` in ``span`` calls one of ``names`` (``name(``)."""
+    first, last = span[0], span[1]
+    return _call_pattern(names).search("\n".join(lines[first - 1:last])) is not None
+
+
+@lru_cache(maxsize=256)
+def _call_pattern(names: frozenset) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")\(")
 
 
 def analyze_module(tree: ast.Module, source: str, path: str, aliases: dict[str, str], spec, *,

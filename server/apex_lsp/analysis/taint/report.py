@@ -30,6 +30,16 @@ def to_finding(raw: RawFinding, rule, severity_overrides: dict | None = None) ->
                    path_steps=raw.steps, stmt_lines=raw.stmt_lines)
 
 
+def verdict_lines(findings: Iterable[Finding]) -> set[int]:
+    """Lines of pattern findings that a taint verdict could downgrade (see reconcile)."""
+    return {f.line for f in findings
+            if f.cwe in _RECONCILED_CWES and f.rule not in RULE_TO_KIND
+            and f.severity > Severity.LOW}
+
+
+_RECONCILED_CWES = frozenset().union(*PATTERN_CWES.values())
+
+
 def reconcile(findings: list[Finding], verdicts: Iterable = ()) -> list[Finding]:
     """Let taint findings dominate the pattern findings on the same sink call.
 

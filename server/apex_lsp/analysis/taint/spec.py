@@ -75,10 +75,9 @@ def build_spec(settings=None) -> TaintSpec:
                 problems.append(f"taint sanitizer {name!r} is not a dotted name")
                 continue
             sanitizers[name] = Sanitizer(())
-    hints = set(tables.SOURCE_HINTS) | set(tables.VERDICT_HINTS) | \
-        set(tables.SECRET_HINTS) | {
-            name.rpartition(".")[2] for name in list(source_calls) + list(source_attributes)
-            if name not in tables.SOURCE_CALLS and name not in tables.SOURCE_ATTRIBUTES}
+    hints = set(tables.SOURCE_HINTS) | {
+        name.rpartition(".")[2] for name in list(source_calls) + list(source_attributes)
+        if name not in tables.SOURCE_CALLS and name not in tables.SOURCE_ATTRIBUTES}
     names = set(source_attributes) | set(source_calls) | set(sinks) | set(sanitizers) | \
         set(tables.CLEAN_CALLS)
     known = frozenset(n for n in names if not n.startswith("."))

@@ -93,22 +93,14 @@ REQUEST_CLASSES: frozenset[str] = frozenset({
     "aiohttp.web_request.Request",
 })
 
-#: Text that makes a function worth analysing before anything calls it (a possible
-#: source, or a sink whose pattern finding a taint verdict may downgrade); other
-#: functions are analysed when a flow reaches them (module.ModuleAnalysis).
+#: Text that makes a function worth analysing before anything calls it: a possible
+#: source. Other functions are analysed when a flow reaches them, when a pattern
+#: finding inside them may be downgraded by a verdict, or when a parameter is named
+#: like a secret (module.ModuleAnalysis).
 SOURCE_HINTS: tuple[str, ...] = (
     "request", "req:", "req)", "req,", "argv", "environ", "getenv", "input(", "stdin",
     "getpass", "keyring", "parse_args", "parse_known_args",
 )
-VERDICT_HINTS: tuple[str, ...] = (
-    "shell", "system(", "popen(", "eval(", "exec(", "execute(", "compile(", "spawn",
-    "pickle", "marshal", "yaml", "mark_safe(", "markup(", "template", "redirect(",
-    "send_file(", "urlopen(",
-)
-
-#: SECRET_NAME_PATTERN as plain text, for the quick test above.
-SECRET_HINTS: tuple[str, ...] = ("passw", "secret", "token", "apikey", "api_key", "privatekey",
-                                 "private_key", "credential", "authkey", "auth_key")
 
 #: Key or parameter names that mark a value as a secret (case-insensitive search).
 SECRET_NAME_PATTERN = r"passw|passwd|secret|token|api_?key|private_?key|credential|auth_?key"

@@ -6,9 +6,9 @@ import ast
 from ..context import FileContext
 from ..model import Confidence, Finding, Severity
 from .kinds import KINDS
-from .link import Linker, local_finder, may_find, wake_source_callers
+from .link import link_locally
 from .module import FactsCache, ModuleAnalysis, collect_aliases
-from .report import reconcile, taint_rules, to_finding
+from .report import reconcile, taint_rules, to_finding, verdict_lines
 from .spec import build_spec, default_spec
 from .workspace import FactsWriter, module_name_for
 
@@ -53,20 +53,16 @@ class TaintPass:
                 f"internal error in the taint analysis: {type(exc).__name__}: {exc}"))
 
     def _run(self, tree: ast.Module, ctx: FileContext) -> None:
-        aliases = collect_aliases(tree)
+        # The engine's walk has bound every import of the file already.
+        aliases = dict(ctx.aliases) if ctx.aliases else collect_aliases(tree)
         name, is_package = module_name_for(ctx.path, self._dirs)
         analysis = ModuleAnalysis(tree, ctx.source, ctx.path, aliases, self.spec, name=name,
-                                  is_package=is_package, cache=self.cache)
+                                  is_package=is_package, cache=self.cache,
+                                  verdict_lines=verdict_lines(ctx.findings))
         module = analysis.facts
-
-        def load(facts_of, qualname):
-            return analysis.analyze(qualname) if facts_of is module else None
-
-        linker = Linker(local_finder(load))
-        for facts in list(module.functions.values()):
-            if may_find(facts):
-                linker.link(module, facts)
-        wake_source_callers(linker, [module], load)
+        if self.workspace is not None:
+            self.workspace.keep_analysed(analysis)
+        linker = link_locally(analysis)
         # Facts are shared after the local work, so they include what it analysed.
         if self.workspace is not None:
             self.workspace.record(module)

@@ -36,7 +36,7 @@ from .. import suppress
 from ..model import Finding
 from .facts import ModuleFacts, from_plain, to_plain
 from .kinds import KINDS
-from .link import Linker, may_find, wake_source_callers
+from .link import Linker, link_locally, may_find, relevant_sites, wake_source_callers
 from .module import FactsCache, ModuleAnalysis, collect_aliases
 from .report import taint_rules, to_finding
 from .spec import build_spec, default_spec
@@ -72,7 +72,7 @@ def module_name_for(path: str, known_dirs: dict | None = None) -> tuple[str, boo
 
 class TaintWorkspace:
     def __init__(self, *, settings=None, rule_ids: Iterable[str] | None = None,
-                 severity_overrides: dict | None = None, cache: FactsCache | None = None,
+                 severity_overrides: dict | None = None, cache: FactsCache | bool | None = None,
                  spec_for=None) -> None:
         self.spec = build_spec(settings) if settings is not None else default_spec()
         #: path -> TaintSpec, for files of projects with their own [tool.apex.taint].
@@ -83,7 +83,8 @@ class TaintWorkspace:
         every = {k.rule_id for k in KINDS.values()}
         self.rule_ids = every if rule_ids is None else every & set(rule_ids)
         self.severity_overrides = dict(severity_overrides or {})
-        self.cache = cache if cache is not None else FactsCache()
+        # cache=False for a one-shot workspace (apex check): nothing is analysed twice.
+        self.cache = FactsCache() if cache is None or cache is True else (cache or None)
         self.modules: dict[str, ModuleFacts] = {}  # path -> facts
         self.by_name: dict[str, str] = {}  # module name -> path
         #: dotted target -> (path, rest) of its longest module prefix, or None;
@@ -130,10 +131,22 @@ class TaintWorkspace:
         name, is_package = self.module_name(path)
         analysis = ModuleAnalysis(tree, source, path, collect_aliases(tree), self.spec_for(path),
                                   name=name, is_package=is_package, cache=self.cache)
+        self.keep_analysed(analysis)
+        link_locally(analysis)  # what a TaintPass does before it records a file's facts
         self._sources[path] = source
         changed = self.record(analysis.facts)
         self._keep(path, analysis)
         return changed
+
+    def keep_analysed(self, analysis: ModuleAnalysis) -> None:
+        """Analyse the functions a flow reached in the module's previous facts (from the
+        cache unless their text changed), so that an edit elsewhere in the file does not
+        make them look changed and relink their callers."""
+        current = self.modules.get(analysis.path)
+        if current is not None:
+            for qualname in current.functions:
+                if qualname in analysis.facts.deferred:
+                    analysis.analyze(qualname)
 
     def record(self, facts: ModuleFacts) -> bool:
         """Take a module's facts; invalidates what depends on what changed."""
@@ -177,7 +190,7 @@ class TaintWorkspace:
             names = sorted(os.listdir(directory))
         except OSError:
             return 0
-        with _collection_paused():
+        with collection_paused():
             for name in names:
                 if not name.endswith(FACTS_SUFFIX):
                     continue
@@ -220,7 +233,8 @@ class TaintWorkspace:
             self._analyses.popitem(last=False)
 
     def _load(self, module: ModuleFacts, qualname: str):
-        """Analyse a deferred function of ``module`` (parsing the module again if needed)."""
+        """Analyse a deferred function of ``module``: in the module's kept analysis, or
+        else parsing just the top-level statement that holds it."""
         if qualname not in module.deferred:
             return module.functions.get(qualname)
         analysis = self._analyses.get(module.path)
@@ -230,19 +244,14 @@ class TaintWorkspace:
                 if source is None:
                     with open(module.path, "rb") as handle:
                         source = _decode(handle.read())
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    tree = ast.parse(source, module.path)
+                analysis = ModuleAnalysis.partial(
+                    module, source, self.spec_for(module.path), qualname,
+                    is_package=self.module_name(module.path)[1], cache=self.cache)
             except (OSError, UnicodeDecodeError, SyntaxError, LookupError, ValueError,
                     RecursionError, MemoryError):
                 return None
-            name, is_package = self.module_name(module.path)
-            analysis = ModuleAnalysis(tree, source, module.path, collect_aliases(tree),
-                                      self.spec_for(module.path), name=name,
-                                      is_package=is_package, cache=self.cache, upfront=False)
-            if analysis.facts.digest != module.digest:
+            if analysis is None:
                 return None  # the file changed on disk since; its update will come
-            self._keep(module.path, analysis)
         try:
             facts = analysis.analyze(qualname)
         except RecursionError:
@@ -258,31 +267,40 @@ class TaintWorkspace:
         if kind == "local":
             facts = module.functions.get(target) or self._load(module, target)
             return (module, facts) if facts is not None else None
-        return self._resolve(target, 0)
+        return self._resolve(target)
 
     def _resolve_analysed(self, target: str):
         """Like ``_resolve`` without analysing deferred functions (they return no source)."""
-        return self._resolve(target, 0, load=False)
+        return self._resolve(target, load=False)
 
-    def _resolve(self, target: str, depth: int, load: bool = True):
+    def _resolve(self, target: str, load: bool = True):
+        found = self._locate(target)
+        if found is None:
+            return None
+        module, qualname = found
+        facts = module.functions.get(qualname)
+        if facts is None and load:
+            facts = self._load(module, qualname)
+        return (module, facts) if facts is not None else None
+
+    def _locate(self, target: str, depth: int = 0):
+        """(module facts, qualname) of the function a dotted name refers to, analysed or
+        deferred, following re-exports (``from .impl import run`` in ``__init__``)."""
         if depth > MAX_REEXPORTS:
             return None
         split = self._splits.get(target, False)
         if split is False:
             split = self._splits[target] = self._split(target)
-        if split is not None:
-            path, rest = split
-            module = self.modules[path]
-            facts = module.functions.get(rest)
-            if facts is None and load and rest in module.deferred:
-                facts = self._load(module, rest)
-            if facts is not None:
-                return module, facts
-            head, _, tail = rest.partition(".")
-            reexport = module.imports.get(head)
-            if reexport is not None and reexport != target:
-                return self._resolve(reexport + ("." + tail if tail else ""), depth + 1, load)
+        if split is None:
             return None
+        path, rest = split
+        module = self.modules[path]
+        if rest in module.functions or rest in module.deferred:
+            return module, rest
+        head, _, tail = rest.partition(".")
+        reexport = module.imports.get(head)
+        if reexport is not None and reexport != target:
+            return self._locate(reexport + ("." + tail if tail else ""), depth + 1)
         return None
 
     def _split(self, target: str) -> tuple | None:
@@ -294,18 +312,63 @@ class TaintWorkspace:
         return None
 
     # -- findings ------------------------------------------------------------
-    def link_all(self) -> None:
-        with self._lock, _collection_paused():
+    def link_all(self, cross_file_only: bool = False) -> None:
+        """Link every function, or with ``cross_file_only`` just those whose findings can
+        cross files: each file's own pass already reported what stays inside it."""
+        with self._lock, collection_paused():
             modules = list(self.modules.values())
+            wanted = self._cross_dependent(modules) if cross_file_only else None
             for module in modules:
                 for facts in list(module.functions.values()):
-                    if may_find(facts):
+                    if may_find(facts) and (wanted is None or
+                                            (module.path, facts.qualname) in wanted):
                         self.linker.link(module, facts)
-            wake_source_callers(self.linker, modules, self._load, self._resolve_analysed)
+            wake_source_callers(self.linker, modules, self._load, self._resolve_analysed,
+                                self._lines_of, linked_only=cross_file_only)
             self.changed.clear()
 
+    def _cross_dependent(self, modules) -> set:
+        """Functions whose linking may use another module's summary: a call site that a
+        flow reaches and that names a workspace function elsewhere, and (transitively)
+        the functions of the same module that call them with a flow."""
+        callers: dict = {}
+        wanted: set = set()
+        for module in modules:
+            path = module.path
+            for facts in module.functions.values():
+                if not facts.sites or not facts.flows:
+                    continue
+                key = (path, facts.qualname)
+                for index in relevant_sites(facts):
+                    kind, target = facts.sites[index].target
+                    if kind == "local":
+                        callers.setdefault((path, target), []).append(key)
+                    elif key not in wanted and self._locate(target) is not None:
+                        wanted.add(key)
+        todo = list(wanted)
+        while todo:
+            for caller in callers.get(todo.pop(), ()):
+                if caller not in wanted:
+                    wanted.add(caller)
+                    todo.append(caller)
+        return wanted
+
+    def _lines_of(self, module: ModuleFacts) -> list[str] | None:
+        """The source lines of a module as its facts saw them (None if it changed since)."""
+        analysis = self._analyses.get(module.path)
+        if analysis is not None and analysis.facts.digest == module.digest:
+            return analysis.lines
+        source = self._sources.get(module.path)
+        if source is None:
+            try:
+                with open(module.path, "rb") as handle:
+                    source = _decode(handle.read())
+            except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+                return None
+        return source.splitlines() if _digest(source) == module.digest else None
+
     def raw_findings(self, cross_file_only: bool = True):
-        self.link_all()
+        self.link_all(cross_file_only)
         found = self.linker.all_findings()
         if cross_file_only:
             found = [f for f in found if f.cross_file]
@@ -335,7 +398,7 @@ class TaintWorkspace:
 
 
 @contextmanager
-def _collection_paused():
+def collection_paused():
     """Loading and linking facts builds many small objects that live on and form no
     cycles: the cyclic collector would only rescan them, over and over (it took
     about 40 % of linking a web application's facts)."""
