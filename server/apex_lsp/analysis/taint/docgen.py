@@ -61,8 +61,8 @@ and by `apex check` after adding cross-file findings).
    A function is analysed up front only when its text mentions a possible
    source ({source_hints}), when a parameter is named like a secret, when a
    pattern rule found something inside it that a verdict may downgrade (a sink
-   call with a constant or sanitized argument), or when it is decorated by a
-   call (a route).
+   call with a constant or sanitized argument), or when it is a web handler
+   whose parameters are untrusted (a route's URL variables).
    Any other function cannot start a flow: it is analysed when a flow reaches
    it (a call with untrusted arguments, or a call to a function that returns a
    source, found by the names it calls). Until then a call to it passes on the
@@ -187,8 +187,8 @@ turns the taint rules off for the project; `select`/`ignore`/`severity`/
 * A deferred function is woken by a source-returning callee only when it calls
   it by name with no space before the parenthesis (`get_input()`); calls
   through variables or `getattr` do not wake it.
-* A function with no source of its own, no secret-named parameter and no route
-  decorator is analysed only when a flow reaches it or a pattern finding in it
+* A function with no source of its own, no secret-named parameter and no
+  untrusted route parameter is analysed only when a flow reaches it or a pattern finding in it
   may be downgraded: a sink inside it that no flow reaches gets no verdict.
 """
 

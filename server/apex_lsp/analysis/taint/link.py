@@ -328,12 +328,13 @@ def may_return_source(facts: FunctionFacts) -> bool:
 
 
 def may_find(facts: FunctionFacts) -> bool:
-    """Whether linking ``facts`` can produce a finding or return a source by itself.
+    """Whether linking ``facts`` can produce a finding or return a source by itself:
+    some flow starts at a source or at what a call returned (which may be one).
 
-    A function whose flows start only at its parameters, and that calls nothing
-    resolvable, matters only through its callers, which link it when they do.
+    A function whose flows all start at its parameters matters only through its
+    callers, which link it when they do.
     """
-    return bool(facts.sites) or any(flow.origin[0] == "s" for flow in facts.flows)
+    return any(flow.origin[0] != "p" for flow in facts.flows)
 
 
 def local_finder(load=None, resolve_import=None):

@@ -163,8 +163,9 @@ class ModuleAnalysis:
     """A parsed module whose functions are analysed now or when first needed.
 
     A function is analysed up front when it can start a flow: its text hints
-    at a source, a parameter is named like a secret, it is decorated by a call
-    (a route), or the module has tainted globals. It is also analysed when a
+    at a source, a parameter is named like a secret, it is a web handler with
+    untrusted parameters (a route's URL variables), or the module has tainted
+    globals. It is also analysed when a
     pattern finding inside it (``verdict_lines``) may be downgraded by a taint
     verdict. Any other function is analysed only when a call from an analysed
     function reaches it (``analyze``), or when it calls a function found to
@@ -200,7 +201,7 @@ class ModuleAnalysis:
             first, last = _first_line(node), node.end_lineno
             if everything or _any_within(hinted, first, last) or \
                     _any_within(wanted, first, last) or _secret_parameter(node) or \
-                    any(d.__class__ is ast.Call for d in node.decorator_list):
+                    self._is_handler(qualname):
                 self._analyze(qualname)
             else:
                 self.facts.deferred[qualname] = (first, last, _first_line(top), top.end_lineno)
@@ -235,6 +236,14 @@ class ModuleAnalysis:
         analysis.env_digest = analysis.scope.environment_digest() if cache is not None else ""
         analysis.facts = module
         return analysis
+
+    def _is_handler(self, qualname: str) -> bool:
+        """A web handler whose parameters are sources (a route's URL variables)."""
+        node, _, class_node, _ = self.scope.function_nodes[qualname]
+        if not any(d.__class__ is ast.Call for d in node.decorator_list):
+            return False
+        info = handler_info(node, class_node, self.scope.frameworks, self.scope.qualname)
+        return bool(info.tainted or info.requests)
 
     def analyze(self, qualname: str) -> FunctionFacts | None:
         """The facts of one function, analysing it now if it was deferred."""
