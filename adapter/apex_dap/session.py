@@ -208,7 +208,8 @@ class Session:
         if harness_link.available():
             self._harness_launch = harness_link.HarnessLaunch(self._on_harness_event)
             command = self._harness_launch.command(prefix, boot)
-            env = self._harness_launch.env(env)
+            env = self._harness_launch.env(env, harness_link.runtime_guard(
+                self.policy, self.audit.path))
         else:
             command = prefix + boot
         try:

@@ -216,8 +216,74 @@ def caller_finder(start_cwd: str):
     return calling_file
 
 
-def install(policy_dict: dict, source: str = "", audit_log=None):
-    """Install the hook for this policy; returns its GuardStats (None: nothing to guard)."""
+#: pydevd functions the debugger enters on a program's thread: where it suspends the
+#: thread and serves requests on it (evaluate, variables), and where its tracer
+#: evaluates breakpoint conditions and logpoint messages. An event reached from one of
+#: them with no user frame in between is the debugger's own work.
+_DEBUGGER_ROOTS = frozenset(("do_wait_suspend", "_do_wait_suspend",
+                             "handle_breakpoint_condition", "handle_breakpoint_expression"))
+
+
+def debugger_exemption(debugger_dirs):
+    """A function frame -> True when the event is the debugger's own machinery.
+
+    Only debug sessions pass ``debugger_dirs`` (debugpy/pydevd and Apex's debug boot),
+    so ``apex run`` never pays for this walk. From the code that raised the event it
+    walks outwards over the standard library and the harness:
+
+    * a user frame first (the program, an installed library, or ``<string>``: an
+      expression typed in the debug console, a ``__repr__`` the variables view calls)
+      means the event is the program's, and the policy applies;
+    * a pydevd root (:data:`_DEBUGGER_ROOTS`) with no user frame in between means the
+      debugger is at work on the program's thread: compiling the console's expression
+      (gated as the ``evaluate`` debug operation) or a breakpoint condition, reading
+      frames; what that code then does runs in ``<string>`` frames and is policed;
+    * the bottom of a stack that holds debugger frames and no user frame is exempt only
+      on pydevd's own threads (reader, writer, connection listener).
+    """
+    debugger = tuple(os.path.join(os.path.abspath(d), "") for d in debugger_dirs if d)
+    import apex_policy
+
+    harness = (os.path.join(_HERE, ""),
+               os.path.join(os.path.dirname(os.path.abspath(apex_policy.__file__)), ""))
+    stdlib = os.path.join(_STDLIB, "")
+    marker_dirs = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
+    kinds = {}   # co_filename -> "debugger" | "skip" | "user"
+
+    def kind_of(name):
+        if name.startswith(debugger):
+            return "debugger"
+        if name.startswith(harness) or name.startswith("<frozen "):
+            return "skip"
+        if name.startswith(stdlib) and not any(m in name for m in marker_dirs):
+            return "skip"
+        return "user"
+
+    def exempt(frame):
+        seen_debugger = False
+        while frame is not None:
+            code = frame.f_code
+            kind = kinds.get(code.co_filename)
+            if kind is None:
+                kind = kinds[code.co_filename] = kind_of(code.co_filename)
+            if kind == "user":
+                return False
+            if kind == "debugger":
+                if code.co_name in _DEBUGGER_ROOTS:
+                    return True
+                seen_debugger = True
+            frame = frame.f_back
+        return seen_debugger and bool(getattr(threading.current_thread(),
+                                              "is_pydev_daemon_thread", False))
+
+    return exempt
+
+
+def install(policy_dict: dict, source: str = "", audit_log=None,
+            debugger=None):
+    """Install the hook for this policy; returns its GuardStats (None: nothing to guard).
+    ``debugger``: debugpy's and Apex's debug-boot directories, in debug sessions (their
+    own machinery is exempt, see :func:`debugger_exemption`)."""
     from apex_policy.audit import AuditLog
     from apex_policy.runtime import RuntimePolicy
 
@@ -252,6 +318,7 @@ def install(policy_dict: dict, source: str = "", audit_log=None):
     decide = policy.decide
     path_dependent = policy.path_dependent
     calling_file = caller_finder(os.getcwd()) if path_dependent else None
+    debugger_work = debugger_exemption(debugger) if debugger else None
     root = policy.root
     harness_threads = pause._HARNESS_THREADS
     boot_threads = pause._BOOT_THREADS
@@ -317,7 +384,8 @@ def install(policy_dict: dict, source: str = "", audit_log=None):
         entry = watched.get(event)
         if entry is None:
             if event in _INTROSPECTION and anything_denied:
-                if _exempt(get_ident()):
+                if _exempt(get_ident()) or (debugger_work is not None and
+                                            debugger_work(sys._getframe(3))):
                     return None
                 return refuse("guard_integrity", event, None,
                               " (walking the heap could reach the guard)")
@@ -337,6 +405,8 @@ def install(policy_dict: dict, source: str = "", audit_log=None):
         # Frames: 0 judge, 1 check, 2 _hook, 3 the code that raised the event.
         if event in _LOADER_EVENTS and _loader_frame(
                 4, _LOADER_FILES if event == "open" else _CODEGEN_FILES):
+            return None
+        if debugger_work is not None and debugger_work(sys._getframe(3)):
             return None
         try:
             target = extract(args)

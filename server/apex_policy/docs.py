@@ -313,6 +313,16 @@ directory cannot carry a write outside it. Host names match only events that
 carry the name (name resolution, HTTP clients); a bare socket connection
 carries an address, so allow-list addresses or CIDR blocks when that matters.
 
+Programs launched by the debug adapter run under the same guard. The
+debugger's own work is exempt: an event is the debugger's when, walking the
+stack outwards from it over the standard library and the harness, a debugpy
+frame where pydevd serves a paused thread or evaluates a breakpoint condition
+or logpoint comes before any frame of the program (or the event is on one of
+pydevd's own threads). So compiling a console expression is not the program's
+`dynamic_code` (the `evaluate` debug operation gates it), but what the
+expression then does, and what a `__repr__` the variables view calls does,
+is judged like the program's own code.
+
 ## Debug operations and permissions
 
 {ops}

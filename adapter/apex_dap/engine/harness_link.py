@@ -36,9 +36,10 @@ class HarnessLaunch:
         from apex_host.launch import target_command
         return list(python) + target_command(boot_argv)[1:]
 
-    def env(self, base: dict[str, str]) -> dict[str, str]:
+    def env(self, base: dict[str, str], guard: dict[str, Any] | None = None) -> dict[str, str]:
         from apex_host.launch import harness_env
-        return harness_env(base, connect=self.listener.address, token=self.listener.token)
+        return harness_env(base, connect=self.listener.address, token=self.listener.token,
+                           guard=guard)
 
     async def accept(self, alive: Callable[[], bool], timeout: float = 30.0):
         loop = asyncio.get_running_loop()
@@ -57,3 +58,19 @@ class HarnessLaunch:
             except Exception:
                 pass
         self.listener.close()
+
+
+def runtime_guard(policy, audit_path: str | None) -> dict[str, Any]:
+    """The runtime guard for a launched program: the session's policy (``SessionPolicy``),
+    where its records go (the session's audit log; False: none), and the debugger's own
+    code, which the guard exempts (debugpy, also through the symlinked copy targets of
+    other Python versions import)."""
+    import os
+
+    import debugpy
+
+    from .target import debugpy_path_dir
+    return {"policy": policy.policy.to_runtime(), "source": policy.loaded.source,
+            "auditLog": audit_path or False,
+            "debugger": [os.path.dirname(os.path.abspath(debugpy.__file__)),
+                         os.path.join(debugpy_path_dir(), "debugpy")]}

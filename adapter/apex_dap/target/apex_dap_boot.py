@@ -104,8 +104,18 @@ def _prepare_recording(here):
     return prepare(config)
 
 
+def _boot_threads():
+    # Under the harness, the runtime guard exempts these threads: until the program's
+    # first line, this thread is the debugger's (pydevd's listener, the report).
+    pause = sys.modules.get("apex_harness.pause")
+    return getattr(pause, "_BOOT_THREADS", None)
+
+
 def main(argv):
     report_to, as_module, target, args = _parse(argv)
+    boot_threads = _boot_threads()
+    if boot_threads is not None:
+        boot_threads.add(threading.get_ident())
     token = os.environ.pop("APEX_DAP_TOKEN", "")
     debugpy_dir = os.environ.pop("APEX_DAP_DEBUGPY_DIR", "")
     if debugpy_dir and debugpy_dir not in sys.path:
@@ -134,6 +144,8 @@ def main(argv):
     _stop_accepting()
     if start_recording is not None:
         start_recording()
+    if boot_threads is not None:
+        boot_threads.discard(threading.get_ident())
 
     import runpy
     if as_module:
