@@ -11,8 +11,9 @@ removing them, so the program and its children never see the token:
   dial the adapter before the program starts.
 * ``APEX_HARNESS_LISTEN`` (``host:port``) + ``APEX_HARNESS_TOKEN``: accept adapters.
 * ``APEX_HARNESS_GUARD``: JSON ``{"policy": {...}, "source": ..., "auditLog": ...,
-  "debugger": [dirs]}`` for the runtime guard (``debugger``: in debug sessions, the
-  debugger's own code, exempt from the guard).
+  "debugger": [dirs], "auditState": dir}`` for the runtime guard (``debugger``: in
+  debug sessions, the debugger's own code, exempt from the guard; ``auditState``: the
+  host's audit key and anchors directory).
 * ``APEX_HARNESS_RLIMITS``: JSON ``{"RLIMIT_AS": n, ...}`` applied soft = hard.
 * ``APEX_HARNESS_PATHS``: extra ``os.pathsep`` directories appended to ``sys.path``
   for the harness's own imports (``apex_policy``).
@@ -80,7 +81,8 @@ def _start_parts(settings: dict, token) -> None:
 
         config = json.loads(settings["APEX_HARNESS_GUARD"])
         guard.install(config.get("policy") or {}, source=config.get("source", "apex run"),
-                      audit_log=config.get("auditLog"), debugger=config.get("debugger"))
+                      audit_log=config.get("auditLog"), debugger=config.get("debugger"),
+                      audit_state=config.get("auditState"))
     if "APEX_HARNESS_CONNECT" in settings:
         if not token:
             _fail("APEX_HARNESS_CONNECT needs APEX_HARNESS_TOKEN")

@@ -280,11 +280,13 @@ def debugger_exemption(debugger_dirs):
 
 
 def install(policy_dict: dict, source: str = "", audit_log=None,
-            debugger=None):
+            debugger=None, audit_state=None):
     """Install the hook for this policy; returns its GuardStats (None: nothing to guard).
     ``debugger``: debugpy's and Apex's debug-boot directories, in debug sessions (their
-    own machinery is exempt, see :func:`debugger_exemption`)."""
+    own machinery is exempt, see :func:`debugger_exemption`); ``audit_state``: the
+    host's audit state directory (key and anchors), default the program's own."""
     from apex_policy.audit import AuditLog
+    from apex_policy.audit_anchor import AnchorStore
     from apex_policy.runtime import RuntimePolicy
 
     from . import pause
@@ -314,7 +316,10 @@ def install(policy_dict: dict, source: str = "", audit_log=None,
     # program must not be able to reach the log file).
     log_path = None if audit_log is False else \
         audit_log or (audit.get("path") if audit.get("enabled", True) else None)
-    log = AuditLog(log_path, mode=policy.mode) if log_path else None
+    # The host's state directory (audit key and anchors) when it names one: a program
+    # whose HOME differs from the host's must still sign with the host's key.
+    anchors = AnchorStore(audit_state) if audit_state else None
+    log = AuditLog(log_path, mode=policy.mode, anchors=anchors) if log_path else None
     decide = policy.decide
     path_dependent = policy.path_dependent
     calling_file = caller_finder(os.getcwd()) if path_dependent else None

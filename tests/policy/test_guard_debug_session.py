@@ -66,10 +66,11 @@ def session(tmp_path):
         client.close(timeout=10)
 
 
-def _launch(client: DapClient, program: Path, python: str, breakpoints: list) -> None:
+def _launch(client: DapClient, program: Path, python: str, breakpoints: list,
+            **extra) -> None:
     client.initialize()
     seq = client.request_async("launch", {"program": str(program), "python": python,
-                                          "console": "internalConsole"})
+                                          "console": "internalConsole", **extra})
     client.wait_event("initialized")
     client.request("setBreakpoints", {"source": {"path": str(program)},
                                       "breakpoints": breakpoints})
@@ -88,7 +89,9 @@ def test_debugger_works_and_the_program_stays_guarded(session, target):
     _launch(client, program, target, [
         {"line": find_marker(path, "cond"), "condition": "i == 3"},
         {"line": find_marker(path, "log"), "logMessage": "LOG x={x}"},
-        {"line": find_marker(path, "stop")}])
+        {"line": find_marker(path, "stop")}],
+        # The program's own state dir differs: its guard still signs with the adapter's key.
+        env={"XDG_STATE_HOME": str(program.parent / "elsewhere")})
 
     # A breakpoint condition is compiled and evaluated by the debugger: not dynamic code.
     thread = client.stopped(reason="breakpoint")["threadId"]
@@ -126,7 +129,7 @@ def test_debugger_works_and_the_program_stays_guarded(session, target):
     assert {e["capability"] for e in guard_events} == {"subprocess", "filesystem_write"}
 
     log = program.parent / ".apex" / "audit.jsonl"
-    assert verify(str(log)).ok
+    assert verify(str(log)).anchored, verify(str(log))   # adapter and guard: one chain
     records = [json.loads(line) for line in log.read_text().splitlines()[1:]]
     runtime = {(r["operation"], r["outcome"]) for r in records
                if r["operation"].startswith("runtime.")}

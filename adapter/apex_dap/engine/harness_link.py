@@ -62,15 +62,17 @@ class HarnessLaunch:
 
 def runtime_guard(policy, audit_path: str | None) -> dict[str, Any]:
     """The runtime guard for a launched program: the session's policy (``SessionPolicy``),
-    where its records go (the session's audit log; False: none), and the debugger's own
+    where its records go (the session's audit log, signed with the adapter's audit key
+    even when the launch configuration changes HOME; False: none), and the debugger's own
     code, which the guard exempts (debugpy, also through the symlinked copy targets of
     other Python versions import)."""
     import os
 
     import debugpy
+    from apex_policy.audit_anchor import state_dir
 
     from .target import debugpy_path_dir
     return {"policy": policy.policy.to_runtime(), "source": policy.loaded.source,
-            "auditLog": audit_path or False,
+            "auditLog": audit_path or False, "auditState": state_dir(),
             "debugger": [os.path.dirname(os.path.abspath(debugpy.__file__)),
                          os.path.join(debugpy_path_dir(), "debugpy")]}
