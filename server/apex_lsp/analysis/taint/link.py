@@ -317,7 +317,7 @@ def link_locally(analysis) -> Linker:
     for facts in list(module.functions.values()):
         if may_find(facts):
             linker.link(module, facts)
-    wake_source_callers(linker, [module], load, lines_of=lambda _module: analysis.lines)
+    wake_source_callers(linker, [module], load, source_of=lambda _module: analysis.source)
     return linker
 
 
@@ -357,20 +357,20 @@ def local_finder(load=None, resolve_import=None):
     return find
 
 
-def wake_source_callers(linker: Linker, modules, load, resolve_import=None, lines_of=None,
+def wake_source_callers(linker: Linker, modules, load, resolve_import=None, source_of=None,
                         linked_only: bool = False) -> int:
     """Analyse deferred functions that call a function returning a source.
 
     A function with no source of its own is deferred until a flow reaches it;
     calling something that returns untrusted data is such a flow, found here
-    by the names the deferred function calls (``lines_of(module)`` gives the
-    module's source lines; a module without them is skipped). With
+    by the names the deferred function calls (``source_of(module)`` gives the
+    module's text; a module without them is skipped). With
     ``linked_only``, only functions the linker already linked are asked
     whether they return a source (a workspace that trusts each file's own
     pass for what stays inside the file). Repeats until nothing changes;
     returns how many functions were woken.
     """
-    from .module import calls_any
+    from .module import call_lines, calls_within
     woken = 0
     tried: set = set()  # a function that cannot be loaded is not asked for again
     while True:
@@ -393,12 +393,12 @@ def wake_source_callers(linker: Linker, modules, load, resolve_import=None, line
                         returning.add(target.rpartition(".")[2])
             if not returning:
                 continue
-            lines = lines_of(module) if lines_of is not None else None
-            if lines is None:
+            source = source_of(module) if source_of is not None else None
+            if source is None:
                 continue
-            names = frozenset(returning)
+            called = call_lines(source, returning)
             found += [(module, q) for q, span in module.deferred.items()
-                      if (module.path, q) not in tried and calls_any(lines, span, names)]
+                      if (module.path, q) not in tried and calls_within(called, span)]
         if not found:
             return woken
         for module, qualname in found:

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import re
 import threading
 import warnings
 from bisect import bisect_left
 from collections import OrderedDict
-from functools import lru_cache
+from functools import cached_property
 from typing import Iterable
 
 from .facts import FunctionFacts, ModuleFacts
@@ -181,7 +180,7 @@ class ModuleAnalysis:
         self.scope = scope = ModuleScope(tree, aliases, name, is_package, spec)
         self.path = path
         self.cache = cache
-        self.lines = source.splitlines()
+        self.source = source
         top = FunctionFlow(scope, tree, MODULE_SCOPE, None, None)
         functions: dict[str, FunctionFacts] = {MODULE_SCOPE: top.run()}
         scope.globals = {k: {o: v for o, v in t.items() if o[0] == "s"}
@@ -232,10 +231,15 @@ class ModuleAnalysis:
                                             module.classes))
         analysis.path = module.path
         analysis.cache = cache
+        analysis.source = source
         analysis.lines = lines
         analysis.env_digest = analysis.scope.environment_digest() if cache is not None else ""
         analysis.facts = module
         return analysis
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.source.splitlines()
 
     def _is_handler(self, qualname: str) -> bool:
         """A web handler whose parameters are sources (a route's URL variables)."""
@@ -322,15 +326,30 @@ def _secret_parameter(node) -> bool:
     return any(SECRET_PARAM.search(a.arg) for a in every)
 
 
-def calls_any(lines: list[str], span: tuple[int, int], names: frozenset) -> bool:
-    """Whether the text of ``lines`` in ``span`` calls one of ``names`` (``name(``)."""
-    first, last = span[0], span[1]
-    return _call_pattern(names).search("\n".join(lines[first - 1:last])) is not None
+def call_lines(source: str, names) -> list[int]:
+    """The sorted lines where ``name(`` is called for one of ``names`` (not as the tail
+    of a longer name). A substring search per occurrence, all in C."""
+    lines: set[int] = set()
+    for name in names:
+        needle = name + "("
+        at = source.find(needle)
+        line, counted = 1, 0
+        while at >= 0:
+            if at == 0 or not _is_name_char(source[at - 1]):
+                line += source.count("\n", counted, at)
+                counted = at
+                lines.add(line)
+            at = source.find(needle, at + 1)
+    return sorted(lines)
 
 
-@lru_cache(maxsize=256)
-def _call_pattern(names: frozenset) -> re.Pattern:
-    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")\(")
+def _is_name_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def calls_within(called: list[int], span: tuple) -> bool:
+    """Whether a deferred function's lines (``span``) hold one of ``called``."""
+    return _any_within(called, span[0], span[1])
 
 
 def analyze_module(tree: ast.Module, source: str, path: str, aliases: dict[str, str], spec, *,

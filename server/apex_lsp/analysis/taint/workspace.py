@@ -324,7 +324,7 @@ class TaintWorkspace:
                                             (module.path, facts.qualname) in wanted):
                         self.linker.link(module, facts)
             wake_source_callers(self.linker, modules, self._load, self._resolve_analysed,
-                                self._lines_of, linked_only=cross_file_only)
+                                self._source_of, linked_only=cross_file_only)
             self.changed.clear()
 
     def _cross_dependent(self, modules) -> set:
@@ -353,11 +353,11 @@ class TaintWorkspace:
                     todo.append(caller)
         return wanted
 
-    def _lines_of(self, module: ModuleFacts) -> list[str] | None:
-        """The source lines of a module as its facts saw them (None if it changed since)."""
+    def _source_of(self, module: ModuleFacts) -> str | None:
+        """The text of a module as its facts saw it (None if it changed since)."""
         analysis = self._analyses.get(module.path)
         if analysis is not None and analysis.facts.digest == module.digest:
-            return analysis.lines
+            return analysis.source
         source = self._sources.get(module.path)
         if source is None:
             try:
@@ -365,7 +365,7 @@ class TaintWorkspace:
                     source = _decode(handle.read())
             except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
                 return None
-        return source.splitlines() if _digest(source) == module.digest else None
+        return source if _digest(source) == module.digest else None
 
     def raw_findings(self, cross_file_only: bool = True):
         self.link_all(cross_file_only)
