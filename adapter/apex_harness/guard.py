@@ -131,6 +131,8 @@ _LOADER_EVENTS = frozenset(("exec", "compile", "marshal.loads", "marshal.load", 
 
 #: Ways to reach the guard's own objects from Python; refused while anything is denied.
 _INTROSPECTION = frozenset(("gc.get_objects", "gc.get_referrers", "gc.get_referents"))
+#: Events the guard looks at for its own integrity, whatever the policy.
+_GUARD_EVENTS = _INTROSPECTION | frozenset(("object.__setattr__", "object.__getattr__"))
 
 
 class GuardStats:
@@ -227,8 +229,9 @@ _DEBUGGER_ROOTS = frozenset(("do_wait_suspend", "_do_wait_suspend",
 def debugger_exemption(debugger_dirs):
     """A function frame -> True when the event is the debugger's own machinery.
 
-    Only debug sessions pass ``debugger_dirs`` (debugpy/pydevd and Apex's debug boot),
-    so ``apex run`` never pays for this walk. From the code that raised the event it
+    Only debug sessions pass ``debugger_dirs`` (debugpy, vendoring pydevd), so
+    ``apex run`` never pays for this walk. (Apex's debug boot marks its thread as a boot
+    thread until the program starts instead.) From the code that raised the event it
     walks outwards over the standard library and the harness:
 
     * a user frame first (the program, an installed library, or ``<string>``: an
@@ -241,9 +244,9 @@ def debugger_exemption(debugger_dirs):
     * the bottom of a stack that holds debugger frames and no user frame is exempt only
       on pydevd's own threads (reader, writer, connection listener).
     """
-    debugger = tuple(os.path.join(os.path.abspath(d), "") for d in debugger_dirs if d)
     import apex_policy
 
+    debugger = tuple(os.path.join(os.path.abspath(d), "") for d in debugger_dirs if d)
     harness = (os.path.join(_HERE, ""),
                os.path.join(os.path.dirname(os.path.abspath(apex_policy.__file__)), ""))
     stdlib = os.path.join(_STDLIB, "")
@@ -293,6 +296,7 @@ def install(policy_dict: dict, source: str = "", audit_log=None,
 
     policy = RuntimePolicy.from_dict(policy_dict)
     source = source or policy.source or "policy"
+
     def restricted(capability):  # anywhere: the project's rule or an override's
         return any(action != "allow" for action in policy.actions(capability))
 
@@ -434,20 +438,22 @@ def install(policy_dict: dict, source: str = "", audit_log=None,
     # Only the state-holding functions: a denial's traceback shows _hook's frame, which
     # holds nothing of the guard, so printing it (traceback, logging, a debugger) works.
     guard_code.update((check.__code__, judge.__code__, refuse.__code__, record.__code__))
-    sys.addaudithook(functools.partial(_hook, check))
+    sys.addaudithook(functools.partial(_hook, frozenset(watched) | _GUARD_EVENTS, check))
     return stats
 
 
-def _hook(check, event, args):
+def _hook(interesting, check, event, args):
     """The audit hook (bound to its guard by functools.partial, which Python cannot
     reach). A denial's traceback keeps this frame: nothing of the guard is left in it."""
+    if event not in interesting:
+        return         # most events (imports, sys._getframe, ...): nothing to do
     try:
         error = check(event, args)
     except BaseException:
-        del check
+        del check, interesting
         raise
     if error is not None:
-        del check
+        del check, interesting
         raise error
 
 
