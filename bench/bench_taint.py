@@ -91,7 +91,7 @@ def full_run(corpus, taint: bool):
             for path, data in corpus:
                 count += len(analyzer.analyze_bytes(data, path).findings)
             if taint:  # as apex check does after its workers: link the facts across files
-                count += len(cross_file_findings(facts_dir))
+                count += len(cross_file_findings(facts_dir)[0])
         run.count = count
     return run
 

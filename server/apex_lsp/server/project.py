@@ -25,7 +25,8 @@ from apex_lsp.analysis import FileResult, Finding
 from apex_lsp.analysis.checker import Checker
 from apex_lsp.analysis.projects import ConfigError, Project, ProjectResolver
 from apex_lsp.analysis.taint.checking import taint_passes
-from apex_lsp.analysis.taint.workspace import TaintWorkspace
+from apex_lsp.analysis.taint.report import reconcile
+from apex_lsp.analysis.taint.workspace import TaintWorkspace, overruled
 
 from .config import ServerConfig
 
@@ -76,6 +77,8 @@ class ProjectState:
         findings may have changed because of it (open ones need re-analysing)."""
         result = self.checker.check_source(path, text)
         dependents = self._add_cross_file(result, os.path.abspath(path))
+        # The taint pass left the pattern findings its taint findings dominate for now.
+        result.findings = reconcile(result.findings)
         return self._filtered(result), dependents
 
     def _add_cross_file(self, result: FileResult, path: str) -> set[str]:
@@ -84,10 +87,12 @@ class ProjectState:
         try:
             with self.taint_lock:
                 changed = set(self.taint.changed)
-                cross = self.taint.findings(cross_file_only=True, paths=[path])
+                cross, spots = self.taint.cross_file(paths=[path])
         except Exception:  # the index must never cost the file its own findings
             log.exception("cross-file taint findings for %s failed", path)
             return set()
+        if spots:  # calls into other files that the file's own pass could not see into
+            result.findings = [f for f in result.findings if not overruled(f, spots)]
         if cross:
             selection = self.project.selection
             ignored = selection.ignored_in(self.project.rel_path(path))
@@ -100,7 +105,9 @@ class ProjectState:
         return changed
 
     def analyze_file(self, path: str) -> FileResult:
-        return self._filtered(self.checker.check_file(path))
+        result = self.checker.check_file(path)
+        result.findings = reconcile(result.findings)
+        return self._filtered(result)
 
     def _filtered(self, result: FileResult) -> FileResult:
         if self.policy is not None and result.findings:
@@ -236,7 +243,7 @@ def _state(project: Project, checker: Checker, problems: list[SettingsProblem]) 
 
 
 def _taint_passes(analysis: Any, workspace: Any) -> list:
-    passes = taint_passes(analysis, cache=True)
+    passes = taint_passes(analysis, cache=True, reconcile_later=True)
     for taint_pass in passes:
         taint_pass.workspace = workspace
     return passes

@@ -19,16 +19,19 @@ from .kinds import KINDS
 from .report import reconcile
 from .spec import build_spec, default_spec
 from .taint_pass import TaintPass
-from .workspace import TaintWorkspace, collection_paused
+from .workspace import TaintWorkspace, collection_paused, overruled
 
 
-def taint_passes(analysis, facts_dir: str | None = None, cache: bool = False) -> list:
+def taint_passes(analysis, facts_dir: str | None = None, cache: bool = False,
+                 reconcile_later: bool | None = None) -> list:
     """A Checker ``passes_factory``: the taint pass configured by ``[tool.apex.taint]``.
 
     With ``enabled = false`` the returned pass selects no rule, which also keeps
     the Analyzer from adding a default one. A long-lived analyzer that sees the
     same files again (the language server) wants ``cache=True``:
-    ``functools.partial(taint_passes, cache=True)``.
+    ``functools.partial(taint_passes, cache=True)``. ``reconcile_later`` (the default
+    with ``facts_dir``): the caller reconciles after cross-file linking (see
+    ``add_cross_file_findings``).
     """
     from .. import selection as selection_module
     taint = getattr(analysis, "taint", None)
@@ -42,12 +45,16 @@ def taint_passes(analysis, facts_dir: str | None = None, cache: bool = False) ->
         overrides = {}
     if not enabled:
         rule_ids = ()
+    if reconcile_later is None:
+        reconcile_later = facts_dir is not None
     return [TaintPass(rule_ids, settings=taint, severity_overrides=overrides,
-                      facts_dir=facts_dir, cache=cache)]
+                      facts_dir=facts_dir, cache=cache, reconcile_later=reconcile_later)]
 
 
 def add_cross_file_findings(checker, report, facts_dir: str) -> int:
-    """Add workspace (cross-file) taint findings to a CheckReport; returns how many.
+    """Add workspace (cross-file) taint findings to a CheckReport, drop the per-file
+    ones that linking across files overruled, and let taint findings dominate the
+    pattern findings on the same sinks; returns how many findings were added.
 
     A failure here is reported in ``report.errors`` and costs only these findings.
     """
@@ -57,13 +64,17 @@ def add_cross_file_findings(checker, report, facts_dir: str) -> int:
         message = "call chains too deep to follow"
     except Exception as exc:
         message = f"internal error: {type(exc).__name__}: {exc}"
+    finally:
+        report.findings[:] = sorted(reconcile(report.findings), key=lambda f: f.sort_key())
     from ..model import FileError
     report.errors.append(FileError("<workspace>", f"cross-file taint analysis skipped: {message}"))
     return 0
 
 
-def cross_file_findings(facts_dir: str, spec_for=None) -> list:
-    """The findings whose path crosses files, from the facts workers wrote to ``facts_dir``.
+def cross_file_findings(facts_dir: str, spec_for=None) -> tuple[list, dict]:
+    """The findings whose path crosses files, from the facts workers wrote to
+    ``facts_dir``, and the spans that overrule per-file findings
+    (``TaintWorkspace.cross_file``).
 
     The cyclic collector stays paused until the workspace is gone: its objects die by
     reference counting, and a collection while they live would only traverse them all.
@@ -71,8 +82,8 @@ def cross_file_findings(facts_dir: str, spec_for=None) -> list:
     with collection_paused():
         workspace = TaintWorkspace(spec_for=spec_for, cache=False)
         if not workspace.load_facts_dir(facts_dir):
-            return []
-        found = workspace.findings(cross_file_only=True)
+            return [], {}
+        found = workspace.cross_file()
         del workspace
     return found
 
@@ -90,7 +101,9 @@ def _add_cross_file_findings(checker, report, facts_dir: str) -> int:
             specs[project.root] = build_spec(getattr(project.analysis, "taint", None))
         return specs[project.root]
 
-    found = cross_file_findings(facts_dir, spec_for)
+    found, spots = cross_file_findings(facts_dir, spec_for)
+    if spots:  # what the per-file passes assumed about calls into other files
+        report.findings[:] = [f for f in report.findings if not overruled(f, spots)]
     if not found:
         return 0
     added = []
@@ -115,8 +128,5 @@ def _add_cross_file_findings(checker, report, facts_dir: str) -> int:
         rel = project.rel_path(os.path.abspath(finding.path))
         if selection.keep(finding, selection.ignored_in(rel)):
             added.append(finding)
-    if added:
-        report.findings.extend(added)
-        report.findings[:] = reconcile(report.findings)
-        report.findings.sort(key=lambda f: f.sort_key())
+    report.findings.extend(added)
     return len(added)

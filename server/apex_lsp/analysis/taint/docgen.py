@@ -77,7 +77,13 @@ and by `apex check` after adding cross-file findings).
    changed functions and the functions that call them (transitively) are
    linked again. `apex check` runs the per-file pass in its worker processes,
    which write each file's facts; the workspace links them once and adds the
-   findings whose path crosses files.
+   findings whose path crosses files. It links only the functions whose calls
+   reach another file (and their callers): alone, a file's pass must assume
+   that a call into another file passes its arguments' taint on, and where the
+   real callee returns something clean (an exit status) or sanitizes, the
+   workspace overrules that file's finding. The language server does the same
+   for each open file. Until then, a pattern finding that a taint finding
+   dominates is kept aside, so an overruled taint finding gives it back.
 
 ## Sources
 

@@ -40,7 +40,8 @@ def verdict_lines(findings: Iterable[Finding]) -> set[int]:
 _RECONCILED_CWES = frozenset().union(*PATTERN_CWES.values())
 
 
-def reconcile(findings: list[Finding], verdicts: Iterable = ()) -> list[Finding]:
+def reconcile(findings: list[Finding], verdicts: Iterable = (), *,
+              dominate: bool = True) -> list[Finding]:
     """Let taint findings dominate the pattern findings on the same sink call.
 
     * A pattern finding (any rule outside APX800-849 whose CWE belongs to the
@@ -51,11 +52,13 @@ def reconcile(findings: list[Finding], verdicts: Iterable = ()) -> list[Finding]
       pairs) is downgraded to low severity and says why.
 
     The taint pass calls this on each file's findings; a checker that merges
-    findings from elsewhere (workspace, other passes) may call it again.
+    findings from elsewhere (workspace, other passes) may call it again. A pass
+    whose taint findings may still be overruled by cross-file linking applies
+    only the verdicts (``dominate=False``), and the checker reconciles after.
     Returns the new list; ``findings`` is not modified.
     """
     tainted = {(f.path, f.line, f.column, RULE_TO_KIND[f.rule]) for f in findings
-               if f.rule in RULE_TO_KIND}
+               if f.rule in RULE_TO_KIND} if dominate else set()
     proven = {}
     for path, verdict in verdicts:
         proven[(path, verdict.span[0], verdict.span[1], verdict.kind)] = verdict

@@ -23,11 +23,14 @@ class TaintPass:
     With ``workspace``, each file's facts are also recorded there, so a checker
     gets cross-file findings without parsing the files again. ``cache=False``
     for one-shot runs (nothing is re-analysed, so caching only costs).
+    ``reconcile_later``: pattern findings that a taint finding dominates are kept
+    for the checker, which drops them once cross-file linking has confirmed (or
+    overruled) the file's taint findings.
     """
 
     def __init__(self, rule_ids=None, *, settings=None, severity_overrides=None,
                  cache: FactsCache | bool = True, workspace=None,
-                 facts_dir: str | None = None) -> None:
+                 facts_dir: str | None = None, reconcile_later: bool = False) -> None:
         self.spec = build_spec(settings) if settings is not None else default_spec()
         selected = {k.rule_id for k in KINDS.values()}
         self.rule_ids = selected if rule_ids is None else selected & set(rule_ids)
@@ -37,6 +40,7 @@ class TaintPass:
         self.cache = FactsCache() if cache is True else (cache or None)
         self.workspace = workspace
         self.facts_writer = FactsWriter(facts_dir) if facts_dir is not None else None
+        self.reconcile_later = reconcile_later
         self._dirs: dict = {}
         self._rules = None
 
@@ -76,7 +80,7 @@ class TaintPass:
             if rule is not None and rule.id in self.rule_ids:
                 ctx.findings.append(to_finding(raw, rule, self.severity_overrides))
         verdicts = [(ctx.path, v) for facts in module.functions.values() for v in facts.verdicts]
-        ctx.findings[:] = reconcile(ctx.findings, verdicts)
+        ctx.findings[:] = reconcile(ctx.findings, verdicts, dominate=not self.reconcile_later)
 
 
 def taint_pass_for(analyzer) -> TaintPass | None:

@@ -35,7 +35,7 @@ from typing import Iterable
 from .. import suppress
 from ..model import Finding
 from .facts import ModuleFacts, from_plain, to_plain
-from .kinds import KINDS
+from .kinds import KINDS, RULE_TO_KIND
 from .link import Linker, link_locally, may_find, relevant_sites, wake_source_callers
 from .module import FactsCache, ModuleAnalysis, collect_aliases
 from .report import taint_rules, to_finding
@@ -95,6 +95,8 @@ class TaintWorkspace:
         self._lock = threading.RLock()
         #: Module paths whose findings may have changed since the last ``findings()``.
         self.changed: set[str] = set()
+        #: The functions the last ``link_all(cross_file_only=True)`` linked.
+        self._linked_across: set = set()
 
     # -- names -------------------------------------------------------------
     def module_name(self, path: str) -> tuple[str, bool]:
@@ -318,6 +320,7 @@ class TaintWorkspace:
         with self._lock, collection_paused():
             modules = list(self.modules.values())
             wanted = self._cross_dependent(modules) if cross_file_only else None
+            self._linked_across = wanted or set()
             for module in modules:
                 for facts in list(module.functions.values()):
                     if may_find(facts) and (wanted is None or
@@ -395,6 +398,51 @@ class TaintWorkspace:
             out.append(finding)
         out.sort(key=Finding.sort_key)
         return out
+
+
+    def cross_file(self, paths: Iterable[str] | None = None) -> tuple[list[Finding], dict]:
+        """The findings whose path crosses files, and what linking across files found at
+        each sink or call of the functions it linked: ``{path: {span: kinds}}``.
+
+        A file's own pass treats a call into another file as passing its arguments'
+        taint on; where the real callee sanitizes or drops it, the pass reported a
+        finding that the spans here overrule (``overruled``).
+        """
+        with self._lock:
+            found = self.findings(cross_file_only=True, paths=paths)
+            wanted = set(paths) if paths is not None else None
+            spots: dict = {}
+            for key in self._linked_across:
+                path, qualname = key
+                linked = self.linker.findings.get(key)
+                facts = self.modules[path].functions.get(qualname) if linked is not None \
+                    and (wanted is None or path in wanted) and path in self.modules else None
+                if facts is None:
+                    continue
+                here = spots.setdefault(path, {})
+                for span in _finding_spans(facts):
+                    here.setdefault(span, set())
+                for raw in linked:
+                    here.setdefault(raw.span, set()).add(raw.kind)
+            return found, spots
+
+
+def overruled(finding: Finding, spots: dict) -> bool:
+    """Whether a file's own taint finding is one that linking across files ruled out
+    (see ``TaintWorkspace.cross_file``)."""
+    kind = RULE_TO_KIND.get(finding.rule)
+    if kind is None:
+        return False
+    kinds = spots.get(finding.path, {}).get(
+        (finding.line, finding.column, finding.end_line, finding.end_column))
+    return kinds is not None and kind not in kinds
+
+
+def _finding_spans(facts) -> set:
+    """Where a function's findings can be reported: its sinks and its calls."""
+    spans = {site.span for site in facts.sites}
+    spans.update(flow.dest[1].span for flow in facts.flows if flow.dest[0] == "sink")
+    return spans
 
 
 @contextmanager
