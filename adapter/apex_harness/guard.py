@@ -226,27 +226,35 @@ _DEBUGGER_ROOTS = frozenset(("do_wait_suspend", "_do_wait_suspend",
                              "handle_breakpoint_condition", "handle_breakpoint_expression"))
 
 
-def debugger_exemption(debugger_dirs):
+def debugger_exemption(debugger):
     """A function frame -> True when the event is the debugger's own machinery.
 
-    Only debug sessions pass ``debugger_dirs`` (debugpy, vendoring pydevd), so
-    ``apex run`` never pays for this walk. (Apex's debug boot marks its thread as a boot
-    thread until the program starts instead.) From the code that raised the event it
-    walks outwards over the standard library and the harness:
+    Only debug sessions pass ``debugger``: ``{"paths": [dirs], "roots": [names]}``
+    (or just the list of dirs) naming the debugger's code (debugpy, vendoring pydevd;
+    the adapter's helpers) and its entry points beyond pydevd's, so ``apex run`` never
+    pays for this walk. (Apex's debug boot marks its thread as a boot thread until the
+    program starts instead.) From the code that raised the event it walks outwards over
+    the standard library and the harness:
 
     * a user frame first (the program, an installed library, or ``<string>``: an
       expression typed in the debug console, a ``__repr__`` the variables view calls)
       means the event is the program's, and the policy applies;
-    * a pydevd root (:data:`_DEBUGGER_ROOTS`) with no user frame in between means the
-      debugger is at work on the program's thread: compiling the console's expression
-      (gated as the ``evaluate`` debug operation) or a breakpoint condition, reading
-      frames; what that code then does runs in ``<string>`` frames and is policed;
+    * a debugger root (:data:`_DEBUGGER_ROOTS` and ``roots``) with no user frame in
+      between means the debugger is at work on the program's thread: compiling the
+      console's expression (gated as the ``evaluate`` debug operation), a breakpoint
+      condition or a state edit's value, reading frames; what that code then does runs
+      in its own frames (``<string>``) and is policed;
     * the bottom of a stack that holds debugger frames and no user frame is exempt only
       on pydevd's own threads (reader, writer, connection listener).
     """
     import apex_policy
 
-    debugger = tuple(os.path.join(os.path.abspath(d), "") for d in debugger_dirs if d)
+    if isinstance(debugger, dict):
+        dirs, roots = debugger.get("paths") or (), _DEBUGGER_ROOTS.union(
+            debugger.get("roots") or ())
+    else:
+        dirs, roots = debugger, _DEBUGGER_ROOTS
+    debugger = tuple(os.path.join(os.path.abspath(d), "") for d in dirs if d)
     harness = (os.path.join(_HERE, ""),
                os.path.join(os.path.dirname(os.path.abspath(apex_policy.__file__)), ""))
     stdlib = os.path.join(_STDLIB, "")
@@ -272,7 +280,7 @@ def debugger_exemption(debugger_dirs):
             if kind == "user":
                 return False
             if kind == "debugger":
-                if code.co_name in _DEBUGGER_ROOTS:
+                if code.co_name in roots:
                     return True
                 seen_debugger = True
             frame = frame.f_back

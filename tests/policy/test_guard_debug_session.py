@@ -32,7 +32,7 @@ native_code = "deny"
 filesystem_write = { action = "deny", allow = [] }
 
 [[tool.apex.permissions]]
-operations = ["evaluate"]
+operations = ["evaluate", "state_edit"]
 """
 
 
@@ -118,12 +118,20 @@ def test_debugger_works_and_the_program_stays_guarded(session, target):
                               ok=False)
     assert "filesystem_write denied" in written["message"]
     assert not (program.parent / "written.txt").exists()
+    # A state edit: the editor's helper compiling the value is the debugger's work...
+    local = client.scopes(frame["id"])["Locals"]
+    client.request("setVariable", {"variablesReference": local, "name": "x", "value": "99"})
+    # ...what the value's code does is not.
+    evil = client.request("setVariable", {"variablesReference": local, "name": "x",
+                                          "value": "__import__('os').system('true')"},
+                          ok=False)
+    assert "subprocess denied by the policy" in evil["message"]
 
     client.request("continue", {"threadId": thread})
     client.wait_event("terminated")
     output = _output(client)
     assert "PROGRAM refused: apex runtime guard: subprocess denied" in output
-    assert "LOG x=10" in output and "result 20" in output
+    assert "LOG x=10" in output and "result 99" in output
     guard_events = [m["body"]["body"] for m in client.timeline
                     if m.get("event") == "apexHarness" and m["body"]["event"] == "guard"]
     assert {e["capability"] for e in guard_events} == {"subprocess", "filesystem_write"}
@@ -135,6 +143,7 @@ def test_debugger_works_and_the_program_stays_guarded(session, target):
                if r["operation"].startswith("runtime.")}
     # Only the program's own attempts: nothing from pydevd (sockets, compile, threads).
     assert runtime == {("runtime.subprocess", "denied"), ("runtime.filesystem_write", "denied")}
+    assert ("state_edit", "allowed") in {(r["operation"], r["outcome"]) for r in records}
 
 
 def test_isolation_session_starts_and_guards(session):

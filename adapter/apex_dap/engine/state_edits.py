@@ -40,10 +40,13 @@ class StateEdit:
 
 
 def install_expression() -> str:
-    with open(_HELPER, encoding="utf-8") as f:
-        source = f.read()
-    return ("__import__('builtins').exec(%r, __import__('sys').modules.setdefault(%r, "
-            "__import__('types').ModuleType(%r)).__dict__)" % (source, _MODULE, _MODULE))
+    # Loaded by the import system from its own file (not exec'd from a string), so its
+    # frames are the debugger's: the runtime guard exempts the debugger's own compile of
+    # an edit's value (frame_edit._eval) but polices what that value's code then does.
+    return ("(lambda util, sys: (lambda spec: (lambda module: (sys.modules.__setitem__(%r, "
+            "module), spec.loader.exec_module(module)))(util.module_from_spec(spec)))("
+            "util.spec_from_file_location(%r, %r)))(__import__('importlib.util').util, "
+            "__import__('sys')) and None" % (_MODULE, _MODULE, _HELPER))
 
 
 def call_expression(function: str, argument: Any) -> str:
