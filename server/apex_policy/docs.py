@@ -318,9 +318,10 @@ debugger's own work is exempt: an event is the debugger's when, walking the
 stack outwards from it over the standard library and the harness, a debugpy
 frame where pydevd serves a paused thread or evaluates a breakpoint condition
 or logpoint comes before any frame of the program (or the event is on one of
-pydevd's own threads). So compiling a console expression is not the program's
-`dynamic_code` (the `evaluate` debug operation gates it), but what the
-expression then does, and what a `__repr__` the variables view calls does,
+pydevd's own threads). So compiling a console expression, a breakpoint
+condition or a state edit's value is not the program's `dynamic_code` (the
+debug operations gate those), nor is hot reload's compiling, but what the
+compiled code then does, and what a `__repr__` the variables view calls does,
 is judged like the program's own code.
 
 ## Debug operations and permissions

@@ -67,12 +67,12 @@ def session(tmp_path):
 
 
 def _launch(client: DapClient, program: Path, python: str, breakpoints: list,
-            **extra) -> None:
+            source: Path | None = None, **extra) -> None:
     client.initialize()
     seq = client.request_async("launch", {"program": str(program), "python": python,
                                           "console": "internalConsole", **extra})
     client.wait_event("initialized")
-    client.request("setBreakpoints", {"source": {"path": str(program)},
+    client.request("setBreakpoints", {"source": {"path": str(source or program)},
                                       "breakpoints": breakpoints})
     client.request("configurationDone")
     launched = client.response(seq)
@@ -156,3 +156,28 @@ def test_isolation_session_starts_and_guards(session):
     client.request("continue", {"threadId": thread})
     client.wait_event("terminated")
     assert "PROGRAM refused: apex runtime guard: subprocess denied" in _output(client)
+
+
+WORK = "def compute(n):\n    total = n + 100  # @inside\n    return total\n"
+MAIN = "import work\n\nfor i in range(3):\n    print('RESULT', i, work.compute(i), flush=True)\n"
+
+
+def test_hot_reload_and_restart_frame_under_the_guard(session):
+    client, program = session(HYBRID.replace('"state_edit"]', '"hot_reload", "restart_frame"]'))
+    work, main = program.parent / "work.py", program.parent / "main.py"
+    work.write_text(WORK)
+    main.write_text(MAIN)
+    _launch(client, main, sys.executable, [{"line": find_marker(str(work), "inside")}],
+            source=work, cwd=str(program.parent))
+    thread = client.stopped(reason="breakpoint")["threadId"]
+    work.write_text(WORK.replace("n + 100", "n + 200"))
+    assert client.request("apexHotReload", {})["body"]["applied"]   # compiles: exempt
+    frame = client.frames(thread)[0]
+    mark = client.mark()
+    client.request("restartFrame", {"frameId": frame["id"]})
+    thread = client.stopped(after=mark)["threadId"]
+    client.request("setBreakpoints", {"source": {"path": str(work)}, "breakpoints": []})
+    client.request("continue", {"threadId": thread})
+    client.wait_event("terminated")
+    results = [line for line in _output(client).splitlines() if line.startswith("RESULT")]
+    assert results == ["RESULT 0 200", "RESULT 1 201", "RESULT 2 202"]
