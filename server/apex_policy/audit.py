@@ -200,6 +200,13 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def _pread(fd: int, size: int, offset: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    os.lseek(fd, offset, os.SEEK_SET)   # Windows: no pread; O_APPEND writes still go last
+    return os.read(fd, size)
+
+
 def _last_line(fd: int) -> Tuple[Optional[bytes], bool]:
     """The last non-empty line and whether the file ends with a newline."""
     size = os.fstat(fd).st_size
@@ -210,7 +217,7 @@ def _last_line(fd: int) -> Tuple[Optional[bytes], bool]:
     while position > 0:
         step = min(_CHUNK, position)
         position -= step
-        data = os.pread(fd, step, position) + data
+        data = _pread(fd, step, position) + data
         stripped = data.rstrip(b"\n")
         if b"\n" in stripped or position == 0:
             break
@@ -225,7 +232,7 @@ def _read_header(fd: int) -> Optional[Dict[str, Any]]:
     """The parsed first line, or None when it is not a header."""
     data = b""
     while b"\n" not in data and len(data) < 1 << 20:
-        chunk = os.pread(fd, _CHUNK, len(data))
+        chunk = _pread(fd, _CHUNK, len(data))
         if not chunk:
             break
         data += chunk
