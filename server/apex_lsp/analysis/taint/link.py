@@ -305,16 +305,18 @@ def relevant_sites(facts: FunctionFacts) -> set[int]:
     return relevant
 
 
-def link_locally(analysis) -> Linker:
+def link_locally(analysis, findings: bool = True) -> Linker:
     """Link a module's functions among themselves (calls into other modules unknown),
-    analysing the deferred functions a flow reaches; returns the linker."""
+    analysing the deferred functions a flow reaches; returns the linker. Without
+    ``findings``, only wake the deferred functions that call a source-returning one
+    (what a workspace index needs of a file nobody is looking at)."""
     module = analysis.facts
 
     def load(facts_of, qualname):
         return analysis.analyze(qualname) if facts_of is module else None
 
     linker = Linker(local_finder(load))
-    for facts in list(module.functions.values()):
+    for facts in list(module.functions.values()) if findings else ():
         if may_find(facts):
             linker.link(module, facts)
     wake_source_callers(linker, [module], load, source_of=lambda _module: analysis.source)

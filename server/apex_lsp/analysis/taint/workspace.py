@@ -134,7 +134,8 @@ class TaintWorkspace:
         analysis = ModuleAnalysis(tree, source, path, collect_aliases(tree), self.spec_for(path),
                                   name=name, is_package=is_package, cache=self.cache)
         self.keep_analysed(analysis)
-        link_locally(analysis)  # what a TaintPass does before it records a file's facts
+        # What a TaintPass does before it records a file's facts, but for its findings.
+        link_locally(analysis, findings=False)
         self._sources[path] = source
         changed = self.record(analysis.facts)
         self._keep(path, analysis)
