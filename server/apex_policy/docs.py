@@ -323,8 +323,8 @@ condition or a state edit's value is not the program's `dynamic_code` (the
 debug operations gate those), nor is hot reload's compiling, but what the
 compiled code then does, and what a `__repr__` the variables view calls does,
 is judged like the program's own code. A program that impersonates the
-debugger (marking its threads as pydevd's, calling pydevd's internals from a
-thread it started) can slip past this, like past any tripwire.
+debugger (marking its own threads as pydevd's) can slip past this, like past
+any tripwire.
 
 ## Debug operations and permissions
 
