@@ -286,6 +286,7 @@ class FunctionFlow:
         before = self.env
         outs = [before]
         for case in node.cases:
+            self.stmt = case  # its pattern and guard are a statement of their own
             self.env, self.dead = dict(before), False
             for sub in ast.walk(case.pattern):
                 name = getattr(sub, "name", None) or getattr(sub, "rest", None)

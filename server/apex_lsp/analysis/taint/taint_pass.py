@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 
 from ..context import FileContext
-from ..model import Confidence, Finding, Severity
+from ..rules.apx002_internal_error import crash_finding
 from .kinds import KINDS
 from .link import link_locally
 from .module import FactsCache, ModuleAnalysis, collect_aliases
@@ -52,9 +52,7 @@ class TaintPass:
         except RecursionError:
             raise  # the engine reports "too deeply nested" for the file
         except Exception as exc:  # a taint bug must not cost the file its other findings
-            ctx.findings.append(Finding(
-                ctx.path, 1, 1, 1, 1, "APX000", Severity.INFO, Confidence.LOW, None, None,
-                f"internal error in the taint analysis: {type(exc).__name__}: {exc}"))
+            ctx.findings.append(crash_finding(ctx.path, "the taint analysis", None, exc))
 
     def _run(self, tree: ast.Module, ctx: FileContext) -> None:
         # The engine's walk has bound every import of the file already.
