@@ -98,41 +98,60 @@ class Linker:
         self.findings: dict[tuple[str, str], list[RawFinding]] = {}
         #: function key -> keys of the callees its summary used
         self.callees: dict[tuple[str, str], set] = {}
+        #: function key -> summary linked for findings only (see link_for_findings)
+        self._partial: dict[tuple[str, str], Resolved] = {}
         self._active: set = set()
 
     def forget(self, keys) -> None:
         for key in keys:
             self.summaries.pop(key, None)
+            self._partial.pop(key, None)
             self.findings.pop(key, None)
             self.callees.pop(key, None)
 
     def link(self, module: ModuleFacts, facts: FunctionFacts) -> Resolved:
+        """The function's whole summary (and its findings)."""
+        return self._linked(module, facts, True)
+
+    def link_for_findings(self, module: ModuleFacts, facts: FunctionFacts) -> Resolved:
+        """The function's findings and the sources it returns, for a function linked for
+        its own sake (not as a callee): calls that receive only its parameters' taint
+        matter only to its summary, so they are not resolved. The summary returned is
+        complete in ``source_return`` only; ``link`` completes it when a caller needs it.
+        """
+        return self._linked(module, facts, False)
+
+    def _linked(self, module: ModuleFacts, facts: FunctionFacts, whole: bool) -> Resolved:
         key = (module.path, facts.qualname)
-        done = self.summaries.get(key)
+        done = self.summaries.get(key) or (None if whole else self._partial.get(key))
         if done is not None:
             return done
         if key in self._active:  # recursion: use what is known so far (nothing)
             return EMPTY_SUMMARY
         self._active.add(key)
         try:
-            summary, findings, used = self._link(module, facts)
+            summary, findings, used = self._link(module, facts, whole)
         except RecursionError:
             summary, findings, used = EMPTY_SUMMARY, [], set()
         finally:
             self._active.discard(key)
-        self.summaries[key] = summary
+        if whole:
+            self.summaries[key] = summary
+            self._partial.pop(key, None)
+        else:
+            self._partial[key] = summary
         self.findings[key] = findings
         self.callees[key] = used
         return summary
 
     # -- one function -----------------------------------------------------
-    def _link(self, module: ModuleFacts, facts: FunctionFacts):
+    def _link(self, module: ModuleFacts, facts: FunctionFacts, whole: bool = True):
         if not facts.flows:
             return Resolved(facts.params), [], set()
         path = module.path
         used: set = set()
         callees: list = []
-        relevant = relevant_sites(facts)
+        relevant = relevant_sites(facts, whole)
         for index, site in enumerate(facts.sites):
             if index not in relevant:
                 callees.append(None)
@@ -295,12 +314,14 @@ def _param_index(params: tuple[str, ...], where, bound: bool):
     return "*"
 
 
-def relevant_sites(facts: FunctionFacts) -> set[int]:
-    """Call sites that receive a flow or whose result flows on.
+def relevant_sites(facts: FunctionFacts, whole: bool = True) -> set[int]:
+    """Call sites that receive a flow or whose result flows on (not ``whole``: only
+    those that receive more than the function's parameters' taint).
 
     Only there does the callee's summary matter; resolving the others would
     only analyse (and parse) callees for nothing."""
-    relevant = {flow.dest[1] for flow in facts.flows if flow.dest[0] == "arg"}
+    relevant = {flow.dest[1] for flow in facts.flows
+                if flow.dest[0] == "arg" and (whole or flow.origin[0] != "p")}
     relevant.update(flow.origin[1] for flow in facts.flows if flow.origin[0] == "c")
     return relevant
 
@@ -318,7 +339,7 @@ def link_locally(analysis, findings: bool = True) -> Linker:
     linker = Linker(local_finder(load))
     for facts in list(module.functions.values()) if findings else ():
         if may_find(facts):
-            linker.link(module, facts)
+            linker.link_for_findings(module, facts)
     wake_source_callers(linker, [module], load, source_of=lambda _module: analysis.source)
     return linker
 
@@ -382,15 +403,16 @@ def wake_source_callers(linker: Linker, modules, load, resolve_import=None, sour
                 continue
             returning = set()
             for qualname, facts in list(module.functions.items()):
-                if linked_only and (module.path, qualname) not in linker.summaries:
+                if linked_only and (module.path, qualname) not in linker.findings:
                     continue
-                if may_return_source(facts) and linker.link(module, facts).source_return:
+                if may_return_source(facts) and \
+                        linker.link_for_findings(module, facts).source_return:
                     returning.add(qualname.rpartition(".")[2])
             if resolve_import is not None:
                 for alias, target in module.imports.items():
                     hit = resolve_import(target)
                     if hit is not None and may_return_source(hit[1]) and \
-                            linker.link(*hit).source_return:
+                            linker.link_for_findings(*hit).source_return:
                         returning.add(alias)
                         returning.add(target.rpartition(".")[2])
             if not returning:
@@ -408,4 +430,4 @@ def wake_source_callers(linker: Linker, modules, load, resolve_import=None, sour
             facts = load(module, qualname)
             if facts is not None:
                 woken += 1
-                linker.link(module, facts)
+                linker.link_for_findings(module, facts)

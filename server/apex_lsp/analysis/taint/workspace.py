@@ -326,36 +326,45 @@ class TaintWorkspace:
                 for facts in list(module.functions.values()):
                     if may_find(facts) and (wanted is None or
                                             (module.path, facts.qualname) in wanted):
-                        self.linker.link(module, facts)
+                        self.linker.link_for_findings(module, facts)
             wake_source_callers(self.linker, modules, self._load, self._resolve_analysed,
                                 self._source_of, linked_only=cross_file_only)
             self.changed.clear()
 
     def _cross_dependent(self, modules) -> set:
-        """Functions whose linking may use another module's summary: a call site that a
-        flow reaches and that names a workspace function elsewhere, and (transitively)
-        the functions of the same module that call them with a flow."""
-        callers: dict = {}
-        wanted: set = set()
+        """Functions whose findings may depend on another module: a call that receives
+        more than their parameters' taint (or whose result flows on) and names a
+        workspace function elsewhere, or a function of their own module whose summary
+        depends on another module."""
+        summary_callers: dict = {}  # local callee -> functions whose summary uses it
+        crossing: set = set()  # functions whose summary uses another module
+        finding_sites: dict = {}  # function -> (local targets, crosses) for its findings
         for module in modules:
             path = module.path
             for facts in module.functions.values():
                 if not facts.sites or not facts.flows:
                     continue
                 key = (path, facts.qualname)
+                partial = relevant_sites(facts, whole=False)
+                local, crosses = [], False
                 for index in relevant_sites(facts):
                     kind, target = facts.sites[index].target
                     if kind == "local":
-                        callers.setdefault((path, target), []).append(key)
-                    elif key not in wanted and self._locate(target) is not None:
-                        wanted.add(key)
-        todo = list(wanted)
+                        summary_callers.setdefault((path, target), []).append(key)
+                        if index in partial:
+                            local.append((path, target))
+                    elif self._locate(target) is not None:
+                        crossing.add(key)
+                        crosses = crosses or index in partial
+                finding_sites[key] = (local, crosses)
+        todo = list(crossing)
         while todo:
-            for caller in callers.get(todo.pop(), ()):
-                if caller not in wanted:
-                    wanted.add(caller)
+            for caller in summary_callers.get(todo.pop(), ()):
+                if caller not in crossing:
+                    crossing.add(caller)
                     todo.append(caller)
-        return wanted
+        return {key for key, (local, crosses) in finding_sites.items()
+                if crosses or any(callee in crossing for callee in local)}
 
     def _source_of(self, module: ModuleFacts) -> str | None:
         """The text of a module as its facts saw it (None if it changed since)."""
