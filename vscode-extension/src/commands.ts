@@ -108,7 +108,8 @@ export async function saveRecording(): Promise<void> {
   });
   if (!target) return;
   const saved = await session.customRequest("apexSaveRecording", { path: target.fsPath }) as { path: string; steps: number; bytes: number };
-  void vscode.window.showInformationMessage(`Apex saved ${saved.steps} steps (${Math.round(saved.bytes / 1024)} KiB) to ${saved.path}.`);
+  const size = saved.bytes < 10240 ? `${saved.bytes} bytes` : `${Math.round(saved.bytes / 1024)} KiB`;
+  void vscode.window.showInformationMessage(`Apex saved ${saved.steps} steps (${size}) to ${saved.path}.`);
 }
 
 export async function openRecording(file?: vscode.Uri): Promise<void> {

@@ -36,10 +36,14 @@ export class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly runtime: RuntimeProvider) {}
 
   async createDebugAdapterDescriptor(session: vscode.DebugSession): Promise<vscode.DebugAdapterDescriptor> {
-    const rt = await this.runtime(session.workspaceFolder?.uri);
+    const folder = session.workspaceFolder?.uri;
+    const rt = await this.runtime(folder);
     const { command, args } = apexCommand(rt, ["dap"]);
-    output.info(`debug adapter: ${command} ${args.join(" ")}`);
-    return new vscode.DebugAdapterExecutable(command, args, { env: stringEnv(apexEnv(rt, process.env)) });
+    // In the workspace folder: an attach session reads its policy (mode, permissions,
+    // audit log) from the adapter's working directory, as there is no program path.
+    const cwd = folder?.scheme === "file" ? folder.fsPath : undefined;
+    output.info(`debug adapter: ${command} ${args.join(" ")}${cwd ? ` (in ${cwd})` : ""}`);
+    return new vscode.DebugAdapterExecutable(command, args, { env: stringEnv(apexEnv(rt, process.env)), cwd });
   }
 }
 

@@ -56,6 +56,12 @@ export function resolveDebugConfiguration(input: Partial<DebugConfig> | undefine
   return { config: config as DebugConfig };
 }
 
+/** Whether a session has a recorded history to show (timeline, step back): a recorded
+ *  launch or a replay. Asking the others for `apexTimeline` only earns an error. */
+export function hasHistory(config: { [key: string]: unknown }): boolean {
+  return config.request === "launch" && (config.record === true || (typeof config.replay === "string" && config.replay !== ""));
+}
+
 /** `apex ps --json` → quick-pick items. */
 export interface PsProcess {
   pid: number;

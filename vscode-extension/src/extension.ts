@@ -82,7 +82,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     })),
   );
   if (has("apex.showTimeline")) {
-    context.subscriptions.push(vscode.window.registerTreeDataProvider("apex.timeline", timeline));
+    const view = vscode.window.createTreeView("apex.timeline", { treeDataProvider: timeline });
+    // The view's message says why it is empty (no session, not recorded, an error).
+    context.subscriptions.push(view, timeline.onDidChangeTreeData(() => { view.message = timeline.message; }));
   }
   if ("apex.hotReloadOnSave" in contributed.configuration.properties) {
     context.subscriptions.push(vscode.workspace.onDidSaveTextDocument((doc) => {

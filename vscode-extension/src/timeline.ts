@@ -1,5 +1,6 @@
 // "Apex Timeline" tree view in the Run and Debug side bar, fed by `apexTimeline`.
 import * as vscode from "vscode";
+import { hasHistory } from "./debugConfig";
 
 export interface TimelineItem {
   step: number;
@@ -34,6 +35,9 @@ export class TimelineView implements vscode.TreeDataProvider<TimelineItem> {
     if (!session || session.type !== "apex") {
       this.items = [];
       this.message = "Start an apex debug session with \"record\": true to see its timeline.";
+    } else if (!hasHistory(session.configuration)) {
+      this.items = [];
+      this.message = "This session is not recorded: launch with \"record\": true to see its timeline.";
     } else {
       try {
         const timeline = await session.customRequest("apexTimeline", { maxItems: 500 }) as Timeline;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { PICK_PROCESS, processItems, resolveDebugConfiguration } from "../src/debugConfig";
+import { hasHistory, PICK_PROCESS, processItems, resolveDebugConfiguration } from "../src/debugConfig";
 
 const state = { activePythonFile: "/w/app.py", interpreter: ["/venv/bin/python"] };
 
@@ -72,4 +72,12 @@ test("apex ps --json becomes picker items, without our own process", () => {
   assert.match(items[0].description, /3\.12\.1.*harness/);
   assert.equal(items[0].detail, "/usr/bin/python3 -u server.py --port 1");
   assert.throws(() => processItems("{}"), /processes/);
+});
+
+test("only a recorded launch or a replay has a history to show", () => {
+  assert.equal(hasHistory({ request: "launch", record: true }), true);
+  assert.equal(hasHistory({ request: "launch", replay: "/w/run.apexrec" }), true);
+  assert.equal(hasHistory({ request: "launch", program: "a.py" }), false);
+  assert.equal(hasHistory({ request: "launch", replay: "" }), false);
+  assert.equal(hasHistory({ request: "attach", processId: 12 }), false);
 });
