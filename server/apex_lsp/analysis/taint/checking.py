@@ -76,16 +76,18 @@ def cross_file_findings(facts_dir: str, spec_for=None) -> tuple[list, dict]:
     ``facts_dir``, and the spans that overrule per-file findings
     (``TaintWorkspace.cross_file``).
 
-    The cyclic collector stays paused until the workspace is gone: its objects die by
-    reference counting, and a collection while they live would only traverse them all.
+    The cyclic collector stays paused until the workspace is closed: its objects then
+    die by reference counting, and a collection while they live would only traverse
+    them all.
     """
     with collection_paused():
         workspace = TaintWorkspace(spec_for=spec_for, cache=False)
         if not workspace.load_facts_dir(facts_dir):
             return [], {}
-        found = workspace.cross_file()
-        del workspace
-    return found
+        try:
+            return workspace.cross_file()
+        finally:
+            workspace.close()
 
 
 def _add_cross_file_findings(checker, report, facts_dir: str) -> int:

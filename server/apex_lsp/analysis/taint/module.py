@@ -207,19 +207,20 @@ class ModuleAnalysis:
 
     @classmethod
     def partial(cls, module: ModuleFacts, source: str, spec, qualname: str, *,
-                is_package: bool = False,
-                cache: FactsCache | None = None) -> ModuleAnalysis | None:
+                is_package: bool = False, cache: FactsCache | None = None,
+                lines: list[str] | None = None) -> ModuleAnalysis | None:
         """An analysis of the one top-level statement holding a deferred function.
 
         Parsing that statement alone (at its own line numbers) is enough to analyse
-        the function: its module's environment comes from ``module`` (a module with
-        deferred functions has no tainted globals). None when ``source`` is not the
-        text ``module`` was made from.
+        the function, and the other functions it holds: their module's environment
+        comes from ``module`` (a module with deferred functions has no tainted
+        globals). None when ``source`` is not the text ``module`` was made from
+        (``lines``, its lines, when the caller has checked that already).
         """
         span = module.deferred.get(qualname)
-        if span is None or _digest(source) != module.digest:
+        if span is None or (lines is None and _digest(source) != module.digest):
             return None
-        lines = source.splitlines()
+        lines = source.splitlines() if lines is None else lines
         first, last = span[2], span[3]
         text = "\n" * (first - 1) + "\n".join(lines[first - 1:last])
         with warnings.catch_warnings():

@@ -79,6 +79,10 @@ class TaintWorkspace:
         self.spec_for = spec_for or (lambda path: self.spec)
         #: Parsed modules kept for analysing deferred functions (most recent last).
         self._analyses: OrderedDict = OrderedDict()
+        #: Top-level statements parsed alone to analyse the deferred functions they hold.
+        self._partials: OrderedDict = OrderedDict()
+        #: (digest, (source, lines)) of files read from disk for the above.
+        self._texts: OrderedDict = OrderedDict()
         self._sources: dict[str, str] = {}
         every = {k.rule_id for k in KINDS.values()}
         self.rule_ids = every if rule_ids is None else every & set(rule_ids)
@@ -140,6 +144,18 @@ class TaintWorkspace:
         changed = self.record(analysis.facts)
         self._keep(path, analysis)
         return changed
+
+    def close(self) -> None:
+        """Drop everything at once. The linker calls back into the workspace (a reference
+        cycle), so without this a one-shot workspace would wait for the cyclic collector,
+        which then traverses every fact and summary it holds."""
+        with self._lock:
+            self.linker = Linker(_no_callee)
+            self.modules.clear()
+            self._analyses.clear()
+            self._partials.clear()
+            self._texts.clear()
+            self._sources.clear()
 
     def keep_analysed(self, analysis: ModuleAnalysis) -> None:
         """Analyse the functions a flow reached in the module's previous facts (from the
@@ -238,23 +254,27 @@ class TaintWorkspace:
     def _load(self, module: ModuleFacts, qualname: str):
         """Analyse a deferred function of ``module``: in the module's kept analysis, or
         else parsing just the top-level statement that holds it."""
-        if qualname not in module.deferred:
+        span = module.deferred.get(qualname)
+        if span is None:
             return module.functions.get(qualname)
         analysis = self._analyses.get(module.path)
         if analysis is None or analysis.facts.digest != module.digest:
-            source = self._sources.get(module.path)
-            try:
-                if source is None:
-                    with open(module.path, "rb") as handle:
-                        source = _decode(handle.read())
-                analysis = ModuleAnalysis.partial(
-                    module, source, self.spec_for(module.path), qualname,
-                    is_package=self.module_name(module.path)[1], cache=self.cache)
-            except (OSError, UnicodeDecodeError, SyntaxError, LookupError, ValueError,
-                    RecursionError, MemoryError):
-                return None
+            key = (module.path, module.digest, span[2])
+            analysis = self._partials.get(key)
             if analysis is None:
-                return None  # the file changed on disk since; its update will come
+                text = self._text_of(module)
+                if text is None:
+                    return None  # the file changed on disk since; its update will come
+                try:
+                    analysis = ModuleAnalysis.partial(
+                        module, text[0], self.spec_for(module.path), qualname,
+                        is_package=self.module_name(module.path)[1], cache=self.cache,
+                        lines=text[1])
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    return None
+                self._partials[key] = analysis
+                while len(self._partials) > MAX_KEPT_TREES:
+                    self._partials.popitem(last=False)
         try:
             facts = analysis.analyze(qualname)
         except RecursionError:
@@ -263,6 +283,29 @@ class TaintWorkspace:
             module.functions[qualname] = facts
             module.deferred.pop(qualname, None)
         return facts
+
+    def _text_of(self, module: ModuleFacts) -> tuple[str, list[str]] | None:
+        """(source, its lines) of a module as its facts saw it; None if it changed since."""
+        analysis = self._analyses.get(module.path)
+        if analysis is not None and analysis.facts.digest == module.digest:
+            return analysis.source, analysis.lines
+        known = self._texts.get(module.path)
+        if known is not None and known[0] == module.digest:
+            return known[1]
+        source = self._sources.get(module.path)
+        if source is None:
+            try:
+                with open(module.path, "rb") as handle:
+                    source = _decode(handle.read())
+            except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+                return None
+        if _digest(source) != module.digest:
+            return None
+        text = (source, source.splitlines())
+        self._texts[module.path] = (module.digest, text)
+        while len(self._texts) > MAX_KEPT_TREES:
+            self._texts.popitem(last=False)
+        return text
 
     # -- resolving calls across modules -----------------------------------
     def _find(self, module: ModuleFacts, site):
@@ -368,17 +411,8 @@ class TaintWorkspace:
 
     def _source_of(self, module: ModuleFacts) -> str | None:
         """The text of a module as its facts saw it (None if it changed since)."""
-        analysis = self._analyses.get(module.path)
-        if analysis is not None and analysis.facts.digest == module.digest:
-            return analysis.source
-        source = self._sources.get(module.path)
-        if source is None:
-            try:
-                with open(module.path, "rb") as handle:
-                    source = _decode(handle.read())
-            except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
-                return None
-        return source if _digest(source) == module.digest else None
+        text = self._text_of(module)
+        return text[0] if text is not None else None
 
     def raw_findings(self, cross_file_only: bool = True):
         self.link_all(cross_file_only)
@@ -453,6 +487,10 @@ def _finding_spans(facts) -> set:
     spans = {site.span for site in facts.sites}
     spans.update(flow.dest[1].span for flow in facts.flows if flow.dest[0] == "sink")
     return spans
+
+
+def _no_callee(module, site):
+    return None
 
 
 @contextmanager
