@@ -108,12 +108,17 @@ class _GuardEvents:
             if decision == "deny" and len(self.denials) < 100:
                 self.denials.append(body)
             if self._log is not None:
+                # The same details the in-process writer records (guard.py), so a record
+                # reads alike whichever side wrote it.
+                details = {"event": body.get("event"), "source": body.get("source"),
+                           "pid": "target"}
+                if body.get("caller") is not None:   # the file an override decided for
+                    details["caller"] = body["caller"]
                 try:
                     self._log.append("runtime." + str(body.get("capability")),
                                      target=body.get("target"),
                                      outcome="denied" if decision == "deny" else "allowed",
-                                     details={"event": body.get("event"),
-                                              "source": body.get("source"), "pid": "target"})
+                                     details=details)
                 except OSError:
                     pass
 
