@@ -4,7 +4,9 @@ Layers (each reported; any missing one makes the level ``partial: <missing>``):
 
 * ``namespaces``: bubblewrap with its own PID, IPC and UTS namespaces, a read-only
   view of the whole file system, a private size-limited ``/tmp``, a minimal ``/dev``,
-  all capabilities dropped, ``--die-with-parent``.
+  all capabilities dropped, ``--die-with-parent``. The user's apex state directory
+  (the audit key and head anchors) is covered by an empty read-only tmpfs: the host
+  writes the run's audit log, and the program must not read the key that signs it.
 * ``network``: its own (empty) network namespace unless the policy allows network.
 * ``write-dirs``: the policy's allowed write directories on one tmpfs of the
   ``disk`` limit, copied back at the end (``stage.py``; needs root + ``unshare``).
@@ -117,6 +119,35 @@ def network_allowed(runtime: dict) -> bool:
     return rule.get("action", "deny") != "deny"
 
 
+def hidden_paths() -> list[str]:
+    """Directories the program must not see: the apex state directory (audit key and
+    anchors) the host signs with, and the default one, when that is another.
+
+    The host's is created now (0700) if missing: the host may make the key during the
+    run, and a directory that appears after the sandbox started would be visible."""
+    from apex_policy.audit_anchor import state_dir
+
+    out = []
+    for index, path in enumerate((state_dir(), state_dir({}))):
+        if index == 0:
+            try:
+                os.makedirs(path, mode=0o700, exist_ok=True)
+            except OSError:
+                pass                 # no state directory, so no key to hide
+        real = os.path.realpath(path)
+        if os.path.isdir(real) and real not in out:
+            out.append(real)
+    return out
+
+
+def _hide_args(paths) -> list[str]:
+    """bwrap arguments putting an empty read-only tmpfs over each path."""
+    args = []
+    for path in paths:
+        args += ["--size", "4096", "--perms", "0700", "--tmpfs", path, "--remount-ro", path]
+    return args
+
+
 def find_bwrap() -> str | None:
     return shutil.which("bwrap")
 
@@ -204,19 +235,17 @@ def plan(runtime: dict, *, cwd: str, socket_dir: str, stage_root: str,
         result.layers["write-dirs"] = "not persisted (staging needs root and unshare)"
     else:
         result.layers["write-dirs"] = "ok"
+    hidden = hidden_paths()
+    # After the write dirs: a state directory inside one is covered too.
+    args += _hide_args(hidden)
     args += ["--cap-drop", "ALL", "--chdir", cwd, "--"]
-    if staged:
-        spec = json.dumps({"stage": stage_root, "size": disk, "dirs": staged})
-        stage_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stage.py")
-        result.wrap = [unshare, "--mount", "--propagation", "private", "--",
-                       sys.executable, "-I", "-S", stage_script, spec] + args
-    else:
-        result.wrap = args
+    result.wrap = (_stage_prefix(unshare, stage_root, disk, staged, hidden) if staged
+                   else []) + args
     return result
 
 
-def _stage_prefix(unshare: str, stage_root: str, disk: int, staged) -> list[str]:
-    spec = json.dumps({"stage": stage_root, "size": disk, "dirs": staged})
+def _stage_prefix(unshare: str, stage_root: str, disk: int, staged, hidden) -> list[str]:
+    spec = json.dumps({"stage": stage_root, "size": disk, "dirs": staged, "exclude": hidden})
     stage_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stage.py")
     return [unshare, "--mount", "--propagation", "private", "--",
             sys.executable, "-I", "-S", stage_script, spec]
@@ -234,8 +263,9 @@ def _plan_unshare(result: SandboxPlan, runtime: dict, limits: dict, *, cwd: str,
         staged.append((real, os.path.join(stage_root, str(index))))
     visible = _visible_under_tmp((cwd, runtime.get("root") or cwd, *read_paths)) + \
         [os.path.realpath(socket_dir)]
+    hidden = hidden_paths()
     spec = json.dumps({"visible": visible, "rw": [os.path.realpath(socket_dir)],
-                       "writable": staged, "tmp_size": disk, "cwd": cwd,
+                       "writable": staged, "hidden": hidden, "tmp_size": disk, "cwd": cwd,
                        "setpriv": os.path.realpath(shutil.which("setpriv"))})
     init = os.path.join(os.path.dirname(os.path.abspath(__file__)), "unshare_init.py")
     inner = [unshare, "--pid", "--fork", "--kill-child", "--mount-proc", "--ipc", "--uts",
@@ -243,7 +273,8 @@ def _plan_unshare(result: SandboxPlan, runtime: dict, limits: dict, *, cwd: str,
     if not result.network:
         inner.append("--net")
     inner += ["--", sys.executable, "-I", "-S", init, spec]
-    result.wrap = (_stage_prefix(unshare, stage_root, disk, staged) if staged else []) + inner
+    result.wrap = (_stage_prefix(unshare, stage_root, disk, staged, hidden) if staged
+                   else []) + inner
     result.layers.update({"namespaces": "ok", "network": "ok", "write-dirs": "ok"})
     result.via = "unshare"
     return result

@@ -40,11 +40,29 @@ def mount_tmpfs(path: str, size: int) -> None:
         raise OSError(err, f"mount tmpfs on {path}: {os.strerror(err)}")
 
 
-def sync_back(stage: str, real: str) -> None:
-    """Make ``real`` match ``stage``: copy new and changed files, delete removed ones."""
+def _excluded(real: str, exclude) -> list[str]:
+    """The excluded directories inside ``real``, relative to it."""
+    out = []
+    for path in exclude:
+        rel = os.path.relpath(path, os.path.realpath(real))
+        if rel != os.curdir and not rel.startswith(os.pardir):
+            out.append(rel)
+    return out
+
+
+def _under(rel: str, excluded) -> bool:
+    return any(rel == e or rel.startswith(e + os.sep) for e in excluded)
+
+
+def sync_back(stage: str, real: str, exclude=()) -> None:
+    """Make ``real`` match ``stage``: copy new and changed files, delete removed ones.
+    ``exclude``: directories left as they are (the host writes them during the run)."""
+    excluded = _excluded(real, exclude)
     for root, dirs, files in os.walk(real, topdown=False):
         rel = os.path.relpath(root, real)
         for name in files + dirs:
+            if _under(os.path.normpath(os.path.join(rel, name)), excluded):
+                continue
             if not os.path.lexists(os.path.join(stage, rel, name)):
                 path = os.path.join(root, name)
                 if os.path.isdir(path) and not os.path.islink(path):
@@ -53,6 +71,8 @@ def sync_back(stage: str, real: str) -> None:
                     os.unlink(path)
     for root, dirs, files in os.walk(stage):
         rel = os.path.relpath(root, stage)
+        dirs[:] = [d for d in dirs if not _under(os.path.normpath(os.path.join(rel, d)),
+                                                 excluded)]
         target_dir = os.path.join(real, rel)
         os.makedirs(target_dir, exist_ok=True)
         for name in files:
@@ -70,17 +90,21 @@ def main(argv: list[str]) -> int:
     command = argv[2:]
     die_with_parent()
     mount_tmpfs(spec["stage"], spec["size"])
+    exclude = spec.get("exclude") or ()    # the audit key's directory: never copied
     for real, stage in spec["dirs"]:
         os.makedirs(stage, exist_ok=True)
         if os.path.isdir(real):
-            shutil.copytree(real, stage, symlinks=True, dirs_exist_ok=True)
+            skip = {os.path.join(real, rel) for rel in _excluded(real, exclude)}
+            shutil.copytree(real, stage, symlinks=True, dirs_exist_ok=True,
+                            ignore=lambda d, names: [n for n in names
+                                                     if os.path.join(d, n) in skip])
     child = subprocess.Popen(command, preexec_fn=die_with_parent)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, frame: child.send_signal(signum))
     code = child.wait()
     for real, stage in spec["dirs"]:
         try:
-            sync_back(stage, real)
+            sync_back(stage, real, exclude)
         except OSError as exc:
             sys.stderr.write(f"apex run: could not copy {stage} back to {real}: {exc}\n")
     return code if code >= 0 else 128 - code

@@ -8,7 +8,8 @@ as root (standard library only, ``-I -S``)::
 It builds roughly what bubblewrap would: every mount read-only, a private
 size-limited ``/tmp`` (the directories the program needs from the old ``/tmp``
 bound back in), the allowed write directories bound writable from their staged
-copies, then runs the program with an empty capability bounding set and
+copies, an empty read-only tmpfs over each hidden directory (the audit
+key's), then runs the program with an empty capability bounding set and
 ``no_new_privs`` (``setpriv``), forwards signals to it and exits with its status.
 """
 from __future__ import annotations
@@ -78,6 +79,10 @@ def main(argv) -> int:
     for real, stage in spec["writable"]:
         mount("/proc/self/fd/%d" % keep[stage], real, None, MS_BIND)
         mount(None, real, None, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV)
+    for path in spec.get("hidden", ()):   # after the write dirs, which may hold one
+        if os.path.isdir(path):           # else it is under the old /tmp: gone already
+            mount("apex-hidden", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                  "size=4096,mode=0700")
     for fd in keep.values():
         os.close(fd)
     os.chdir(spec["cwd"])

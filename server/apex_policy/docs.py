@@ -423,8 +423,9 @@ inside its own process, key included) — can rewrite a log and its anchor
 consistently; so can anyone who can write the state directory (rolling an
 anchor back to an older copy while cutting the log to match it hides the
 records cut). Isolated runs write the log from the host process, where the
-program cannot write the log or the anchors (its read-only view of the file
-system can still show it the key). When the log must hold against its own
+program cannot write the log or the anchors, and the sandbox covers the
+state directory with an empty read-only tmpfs, so the program cannot read
+the key either. When the log must hold against its own
 user, ship it, or its last hash, to storage that user cannot write.
 
 ## The honest boundary
