@@ -1,7 +1,7 @@
 """Taint analysis cost: taint on vs off, on the stdlib and on real web applications,
 and per-edit re-analysis of one function in a 5,000-line file vs parse + walk.
 
-    .venv/bin/python bench/bench_taint.py [--repeat N] [--files N] [--no-web]
+    .venv/bin/python bench/bench_taint.py [--repeat N] [--files N] [--no-web] [--instructions]
 
 Every figure is CPU time in this process, the best of ``--repeat`` runs, and is
 printed as a ratio against its peer measured in the same run (the machines are
@@ -18,7 +18,9 @@ import argparse
 import ast
 import glob
 import os
+import re
 import resource
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -132,6 +134,43 @@ def cli_wall(name: str, paths: list[str], repeat: int) -> None:
           f"wall): taint adds {100 * (on[0] / off[0] - 1):.0f} % CPU")
 
 
+def instructions(name: str, files: list[str]) -> None:
+    """The same comparison counted in instructions (valgrind's callgrind): immune to
+    the load of a shared machine, though blind to cache misses and memory stalls.
+    Three child processes read the corpus; one stops there, one runs without taint,
+    one with: the differences are each run's own count."""
+    if shutil.which("valgrind") is None:
+        print(f"{name}, instructions: valgrind not installed; skipped")
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("\n".join(files))
+    counts = {}
+    try:
+        for mode in ("none", "off", "on"):
+            done = subprocess.run(
+                ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                 sys.executable, __file__, "--child", mode, listing.name],
+                capture_output=True, text=True, timeout=3600)
+            found = re.search(r"Collected : (\d+)", done.stderr)
+            if done.returncode or not found:
+                print(f"{name}, instructions: callgrind failed ({done.stderr[-200:]!r})")
+                return
+            counts[mode] = int(found.group(1))
+    finally:
+        os.unlink(listing.name)
+    off, on = counts["off"] - counts["none"], counts["on"] - counts["off"]
+    print(f"{name}, instructions (callgrind): without taint {off / 1e9:.2f} G, taint's own "
+          f"{on / 1e9:.2f} G: taint adds {100 * on / off:.0f} % (target <= 60 %)")
+
+
+def child(mode: str, listing: str) -> int:
+    with open(listing) as handle:
+        corpus = read_all(handle.read().split("\n"))
+    if mode != "none":
+        full_run(corpus, mode == "on")()
+    return 0
+
+
 # -- per edit ---------------------------------------------------------------------
 FUNCTION = '''
 
@@ -213,10 +252,18 @@ def main() -> int:
     parser.add_argument("--no-web", action="store_true", help="skip the downloaded web corpus")
     parser.add_argument("--no-cli", action="store_true",
                         help="skip the end-to-end `apex check` wall-time runs")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions with valgrind (slow: minutes)")
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "LISTING"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        return child(*args.child)
     print(f"Python {sys.version.split()[0]}, best of {args.repeat}, CPU time, one process")
     stdlib = stdlib_files(args.files or None)
     compare("stdlib", read_all(stdlib), args.repeat)
+    if args.instructions:
+        instructions("stdlib", stdlib)
     if not args.no_cli:
         cli_wall("stdlib", [sysconfig.get_paths()["stdlib"]] if not args.files else stdlib,
                  args.repeat)
@@ -225,6 +272,8 @@ def main() -> int:
             files = web_files(directory)
             if files:
                 compare("web apps (FlaskBB + Mezzanine)", read_all(files), args.repeat)
+                if args.instructions:
+                    instructions("web apps", files)
                 if not args.no_cli:
                     apps = sorted({os.path.join(directory, os.path.relpath(f, directory)
                                                 .split(os.sep)[0]) for f in files})

@@ -193,3 +193,29 @@ def test_callers_of_a_source_returning_function_in_another_file(tmp_path):
     # `unrelated` was never needed, so never analysed.
     module = workspace.modules[str(tmp_path / "use.py")]
     assert "unrelated" in module.deferred and "load" not in module.deferred
+
+
+def test_indexed_file_wakes_callers_of_its_own_source_returning_function(tmp_path):
+    # No pass ran over an indexed file: the workspace itself must find that deploy()
+    # (no source of its own) calls argument(), which returns one, before it can follow
+    # the value into the other file.
+    (tmp_path / "shell.py").write_text("import os\n\n\ndef run(cmd):\n    os.system(cmd)\n")
+    (tmp_path / "cli.py").write_text(textwrap.dedent("""\
+        import sys
+
+        from shell import run
+
+
+        def argument():
+            return sys.argv[1]
+
+
+        def deploy():
+            run("deploy " + argument())
+    """))
+    workspace = TaintWorkspace()
+    workspace.update_files([str(tmp_path / "shell.py"), str(tmp_path / "cli.py")])
+    [finding] = workspace.findings()
+    assert (finding.path, finding.line, finding.rule) == (str(tmp_path / "cli.py"), 11,
+                                                           "APX801")
+    assert "via `run()`" in finding.message

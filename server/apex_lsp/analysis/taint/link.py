@@ -326,18 +326,16 @@ def relevant_sites(facts: FunctionFacts, whole: bool = True) -> set[int]:
     return relevant
 
 
-def link_locally(analysis, findings: bool = True) -> Linker:
+def link_locally(analysis) -> Linker:
     """Link a module's functions among themselves (calls into other modules unknown),
-    analysing the deferred functions a flow reaches; returns the linker. Without
-    ``findings``, only wake the deferred functions that call a source-returning one
-    (what a workspace index needs of a file nobody is looking at)."""
+    analysing the deferred functions a flow reaches; returns the linker."""
     module = analysis.facts
 
     def load(facts_of, qualname):
         return analysis.analyze(qualname) if facts_of is module else None
 
     linker = Linker(local_finder(load))
-    for facts in list(module.functions.values()) if findings else ():
+    for facts in list(module.functions.values()):
         if may_find(facts):
             linker.link_for_findings(module, facts)
     wake_source_callers(linker, [module], load, source_of=lambda _module: analysis.source)
@@ -381,17 +379,17 @@ def local_finder(load=None, resolve_import=None):
 
 
 def wake_source_callers(linker: Linker, modules, load, resolve_import=None, source_of=None,
-                        linked_only: bool = False) -> int:
+                        asked=None) -> int:
     """Analyse deferred functions that call a function returning a source.
 
     A function with no source of its own is deferred until a flow reaches it;
     calling something that returns untrusted data is such a flow, found here
     by the names the deferred function calls (``source_of(module)`` gives the
-    module's text; a module without them is skipped). With
-    ``linked_only``, only functions the linker already linked are asked
-    whether they return a source (a workspace that trusts each file's own
-    pass for what stays inside the file). Repeats until nothing changes;
-    returns how many functions were woken.
+    module's text; a module without them is skipped). With ``asked(module,
+    qualname)``, only the functions it accepts are asked whether they return a
+    source (a workspace that trusts each file's own pass for what stays inside
+    the file). Repeats until nothing changes; returns how many functions were
+    woken.
     """
     from .module import call_lines, calls_within
     woken = 0
@@ -403,7 +401,7 @@ def wake_source_callers(linker: Linker, modules, load, resolve_import=None, sour
                 continue
             returning = set()
             for qualname, facts in list(module.functions.items()):
-                if linked_only and (module.path, qualname) not in linker.findings:
+                if asked is not None and not asked(module, qualname):
                     continue
                 if may_return_source(facts) and \
                         linker.link_for_findings(module, facts).source_return:

@@ -36,7 +36,7 @@ from .. import suppress
 from ..model import Finding
 from .facts import ModuleFacts, from_plain, to_plain
 from .kinds import KINDS, RULE_TO_KIND
-from .link import Linker, link_locally, may_find, relevant_sites, wake_source_callers
+from .link import Linker, may_find, relevant_sites, wake_source_callers
 from .module import FactsCache, ModuleAnalysis, collect_aliases
 from .report import taint_rules, to_finding
 from .spec import build_spec, default_spec
@@ -99,6 +99,8 @@ class TaintWorkspace:
         self._lock = threading.RLock()
         #: Module paths whose findings may have changed since the last ``findings()``.
         self.changed: set[str] = set()
+        #: Files analysed by ``update_source``, not by a TaintPass that linked them.
+        self._indexed: set[str] = set()
         #: The functions the last ``link_all(cross_file_only=True)`` linked.
         self._linked_across: set = set()
 
@@ -138,10 +140,9 @@ class TaintWorkspace:
         analysis = ModuleAnalysis(tree, source, path, collect_aliases(tree), self.spec_for(path),
                                   name=name, is_package=is_package, cache=self.cache)
         self.keep_analysed(analysis)
-        # What a TaintPass does before it records a file's facts, but for its findings.
-        link_locally(analysis, findings=False)
         self._sources[path] = source
         changed = self.record(analysis.facts)
+        self._indexed.add(path)
         self._keep(path, analysis)
         return changed
 
@@ -174,6 +175,7 @@ class TaintWorkspace:
             if previous is not None and previous.digest == facts.digest and \
                     previous.name == facts.name:
                 return False
+            self._indexed.discard(facts.path)
             self.modules[facts.path] = facts
             new_name = previous is None or previous.name != facts.name
             if previous is not None and previous.name != facts.name:
@@ -193,6 +195,7 @@ class TaintWorkspace:
 
     def remove(self, path: str) -> None:
         with self._lock:
+            self._indexed.discard(path)
             self._analyses.pop(path, None)
             self._sources.pop(path, None)
             facts = self.modules.pop(path, None)
@@ -371,8 +374,14 @@ class TaintWorkspace:
                                             (module.path, facts.qualname) in wanted):
                         self.linker.link_for_findings(module, facts)
             wake_source_callers(self.linker, modules, self._load, self._resolve_analysed,
-                                self._source_of, linked_only=cross_file_only)
+                                self._source_of, self._asked if cross_file_only else None)
             self.changed.clear()
+
+    def _asked(self, module: ModuleFacts, qualname: str) -> bool:
+        """Whether to ask a function if it returns a source, when waking deferred callers
+        across files: a file's own pass did that within the file, unless the file came
+        from ``update_source`` (an index of files nobody looks at: no pass ran)."""
+        return module.path in self._indexed or (module.path, qualname) in self.linker.findings
 
     def _cross_dependent(self, modules) -> set:
         """Functions whose findings may depend on another module: a call that receives
