@@ -54,6 +54,12 @@ def _under(rel: str, excluded) -> bool:
     return any(rel == e or rel.startswith(e + os.sep) for e in excluded)
 
 
+def _ignoring(real: str, exclude):
+    """A ``copytree`` ignore function that skips the excluded directories."""
+    skip = {os.path.join(real, rel) for rel in _excluded(real, exclude)}
+    return lambda directory, names: [n for n in names if os.path.join(directory, n) in skip]
+
+
 def sync_back(stage: str, real: str, exclude=()) -> None:
     """Make ``real`` match ``stage``: copy new and changed files, delete removed ones.
     ``exclude``: directories left as they are (the host writes them during the run)."""
@@ -94,10 +100,8 @@ def main(argv: list[str]) -> int:
     for real, stage in spec["dirs"]:
         os.makedirs(stage, exist_ok=True)
         if os.path.isdir(real):
-            skip = {os.path.join(real, rel) for rel in _excluded(real, exclude)}
             shutil.copytree(real, stage, symlinks=True, dirs_exist_ok=True,
-                            ignore=lambda d, names: [n for n in names
-                                                     if os.path.join(d, n) in skip])
+                            ignore=_ignoring(real, exclude))
     child = subprocess.Popen(command, preexec_fn=die_with_parent)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, frame: child.send_signal(signum))
