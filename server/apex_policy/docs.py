@@ -306,7 +306,8 @@ The harness builds `apex_policy.runtime.RuntimePolicy` from
 `Policy.to_runtime()` (a JSON-able dict) and asks `decide(capability, target,
 path)` → `allow` / `audit` / `deny` for each guarded event (`path`: the calling
 file, only for capabilities an override names) (`apex policy decide
-CAPABILITY [TARGET]` asks the same question from the command line), with the target (a
+CAPABILITY [TARGET] [--path FILE]` asks the same question from the command line,
+for a call made from FILE), with the target (a
 `host:port`, an executable, a path) matched against the scopes. Path targets
 are resolved (symlinks included) before matching, so a link inside an allowed
 directory cannot carry a write outside it. Host names match only events that

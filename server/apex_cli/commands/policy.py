@@ -37,10 +37,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         "decide", help="what the runtime guard would do with one capability use",
         description="Print allow, audit or deny for CAPABILITY on TARGET (a host:port, an "
                     "executable, a path, a variable name) as the runtime guard decides it. "
-                    "Exit status 0 unless the answer is deny (1).")
+                    "With --path FILE, for a use made from code in FILE: the last "
+                    "[[tool.apex.overrides]] entry whose paths match FILE (globs relative "
+                    "to the project root, symlinks resolved, as the guard matches the "
+                    "calling file) decides, and the answer names its line. "
+                    "Exit status 0 unless the answer is deny (1); 2 for a bad capability "
+                    "or a missing PATH.")
     decide.add_argument("capability", metavar="CAPABILITY")
     decide.add_argument("target", nargs="?", metavar="TARGET")
-    decide.add_argument("--path", default=".", help="where to look for the policy")
+    decide.add_argument("--path", default=".", metavar="PATH",
+                        help="the source file making the call (its override decides); the "
+                             "policy is looked up from it. A directory only says where to "
+                             "look for the policy (default: the current directory)")
     decide.add_argument("--mode", choices=MODES)
     decide.set_defaults(func=run_decide)
     gate = actions.add_parser(
@@ -174,15 +182,23 @@ def run_decide(args: argparse.Namespace) -> int:
         print(f"apex policy decide: unknown capability {args.capability!r}; expected one of "
               f"{', '.join(CAPABILITIES)}", file=sys.stderr)
         return EXIT_CONFIG
+    if not os.path.exists(args.path):
+        print(f"apex policy decide: {args.path}: no such file or directory", file=sys.stderr)
+        return EXIT_CONFIG
     loaded = load_settings(args.path, mode=args.mode)
     _print_errors(loaded)
     policy = loaded.settings.policy
     target = args.target
     if target and args.capability in ("filesystem_write", "filesystem_read"):
         target = os.path.abspath(target)
-    action = policy.decide(args.capability, target)
+    # The calling file, as the guard passes it: an absolute path (a directory is no caller).
+    caller = os.path.abspath(args.path) if os.path.isfile(args.path) else None
+    action = policy.decide(args.capability, target, path=caller)
+    source = policy.runtime().rule_source(args.capability, caller)
     shown = f" on {args.target}" if args.target else ""
-    print(f"{action}: {args.capability}{shown} in {policy.mode} mode — policy: {policy.source}")
+    called = f" from {args.path}" if caller else ""
+    print(f"{action}: {args.capability}{shown}{called} in {policy.mode} mode — "
+          f"policy: {source}")
     return 1 if action == "deny" else 0
 
 
