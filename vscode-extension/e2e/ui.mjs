@@ -91,6 +91,8 @@ export class Workbench {
     await input.fill(`:${spec}`);
     await this.page.keyboard.press("Enter");
     await input.waitFor({ state: "hidden" });
+    // Keys pressed next (F9, Ctrl+.) go to the editor only once it has focus again.
+    await this.page.locator(".editor-instance .monaco-editor.focused").first().waitFor();
   }
 
   editorText() {
