@@ -99,6 +99,8 @@ class TaintWorkspace:
         self._lock = threading.RLock()
         #: Module paths whose findings may have changed since the last ``findings()``.
         self.changed: set[str] = set()
+        #: path -> (stamp, calls) for ``_cross_dependent`` (see ``_calls_of``).
+        self._calls: dict = {}
         #: Files analysed by ``update_source``, not by a TaintPass that linked them.
         self._indexed: set[str] = set()
         #: The functions the last ``link_all(cross_file_only=True)`` linked.
@@ -156,6 +158,7 @@ class TaintWorkspace:
             self._analyses.clear()
             self._partials.clear()
             self._texts.clear()
+            self._calls.clear()
             self._sources.clear()
 
     def keep_analysed(self, analysis: ModuleAnalysis) -> None:
@@ -182,7 +185,7 @@ class TaintWorkspace:
                 self.by_name.pop(previous.name, None)
             if self.by_name.get(facts.name) != facts.path:
                 self.by_name[facts.name] = facts.path
-                self._splits.clear()
+                self._names_changed()
             if new_name:
                 # A module appeared: calls that did not resolve before may now.
                 self._forget_all()
@@ -196,13 +199,14 @@ class TaintWorkspace:
     def remove(self, path: str) -> None:
         with self._lock:
             self._indexed.discard(path)
+            self._calls.pop(path, None)
             self._analyses.pop(path, None)
             self._sources.pop(path, None)
             facts = self.modules.pop(path, None)
             if facts is not None:
                 if self.by_name.get(facts.name) == path:
                     del self.by_name[facts.name]
-                    self._splits.clear()
+                    self._names_changed()
                 self._forget_all()
 
     def load_facts_dir(self, directory: str) -> int:
@@ -377,6 +381,10 @@ class TaintWorkspace:
                                 self._source_of, self._asked if cross_file_only else None)
             self.changed.clear()
 
+    def _names_changed(self) -> None:
+        self._splits.clear()
+        self._calls.clear()
+
     def _asked(self, module: ModuleFacts, qualname: str) -> bool:
         """Whether to ask a function if it returns a source, when waking deferred callers
         across files: a file's own pass did that within the file, unless the file came
@@ -390,33 +398,54 @@ class TaintWorkspace:
         depends on another module."""
         summary_callers: dict = {}  # local callee -> functions whose summary uses it
         crossing: set = set()  # functions whose summary uses another module
-        finding_sites: dict = {}  # function -> (local targets, crosses) for its findings
+        finding_calls: list = []  # (function, local callees its findings use, crosses)
         for module in modules:
-            path = module.path
-            for facts in module.functions.values():
-                if not facts.sites or not facts.flows:
-                    continue
-                key = (path, facts.qualname)
-                partial = relevant_sites(facts, whole=False)
-                local, crosses = [], False
-                for index in relevant_sites(facts):
-                    kind, target = facts.sites[index].target
-                    if kind == "local":
-                        summary_callers.setdefault((path, target), []).append(key)
-                        if index in partial:
-                            local.append((path, target))
-                    elif self._locate(target) is not None:
-                        crossing.add(key)
-                        crosses = crosses or index in partial
-                finding_sites[key] = (local, crosses)
+            for key, summary_local, crosses_whole, finding_local, crosses in \
+                    self._calls_of(module):
+                for callee in summary_local:
+                    summary_callers.setdefault(callee, []).append(key)
+                if crosses_whole:
+                    crossing.add(key)
+                finding_calls.append((key, finding_local, crosses))
         todo = list(crossing)
         while todo:
             for caller in summary_callers.get(todo.pop(), ()):
                 if caller not in crossing:
                     crossing.add(caller)
                     todo.append(caller)
-        return {key for key, (local, crosses) in finding_sites.items()
+        return {key for key, local, crosses in finding_calls
                 if crosses or any(callee in crossing for callee in local)}
+
+    def _calls_of(self, module: ModuleFacts) -> list:
+        """Per function of ``module`` with calls: (key, local callees its summary uses,
+        whether its summary uses another module, local callees its findings use, whether
+        its findings do). Kept until the module or the workspace's module names change
+        (an edit relinks one file, not the whole workspace's call graph)."""
+        stamp = (module.digest, len(module.functions))
+        cached = self._calls.get(module.path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        out = []
+        path = module.path
+        for facts in module.functions.values():
+            if not facts.sites or not facts.flows:
+                continue
+            partial = relevant_sites(facts, whole=False)
+            summary_local, finding_local = [], []
+            crosses_whole = crosses = False
+            for index in relevant_sites(facts):
+                kind, target = facts.sites[index].target
+                if kind == "local":
+                    summary_local.append((path, target))
+                    if index in partial:
+                        finding_local.append((path, target))
+                elif self._locate(target) is not None:
+                    crosses_whole = True
+                    crosses = crosses or index in partial
+            out.append(((path, facts.qualname), summary_local, crosses_whole, finding_local,
+                        crosses))
+        self._calls[path] = (stamp, out)
+        return out
 
     def _source_of(self, module: ModuleFacts) -> str | None:
         """The text of a module as its facts saw it (None if it changed since)."""
