@@ -108,11 +108,15 @@ def run_driver(script: Path, env: dict[str, str], run_dir: Path, timeout: float)
         try:
             return driver.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(driver.pid, signal.SIGTERM)
+            driver.terminate()  # the driver alone: its Chromium must live to take the screenshot
             try:
                 driver.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                os.killpg(driver.pid, signal.SIGKILL)
+                driver.kill()
                 driver.wait()
+            try:
+                os.killpg(driver.pid, signal.SIGKILL)  # Chromium
+            except ProcessLookupError:
+                pass
             (run_dir / "driver.log").open("a").write(f"the test stopped the driver after {timeout:.0f} s\n")
             return -1

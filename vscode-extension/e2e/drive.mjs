@@ -34,6 +34,7 @@ const report = (stage, extra = {}) => {
 const SLOW = 180000;
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
+  handleSIGTERM: false, // ours screenshots first (below)
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
