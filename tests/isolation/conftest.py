@@ -44,6 +44,22 @@ class Run:
         return {v["kind"] for v in self.report.get("violations", [])}
 
 
+def add_tools_override(project: Path) -> None:
+    """An override letting code in ``tools/`` run ``true``, and ``tools/build.py``
+    whose ``run(argv)`` starts a subprocess from there."""
+    with open(project / "pyproject.toml", "a") as handle:
+        handle.write('\n[[tool.apex.overrides]]\npaths = ["tools/**"]\n'
+                     'capabilities = { subprocess = { allow = ["true"] } }\n')
+    (project / "tools").mkdir()
+    (project / "tools" / "__init__.py").write_text("")
+    (project / "tools" / "build.py").write_text(textwrap.dedent("""\
+        import subprocess
+
+        def run(argv):
+            return subprocess.run(argv).returncode
+    """))
+
+
 def apex_run(project: Path, program: str, *args: str, extra=(), env=None,
              timeout: float = 60) -> Run:
     script = project / "prog.py"

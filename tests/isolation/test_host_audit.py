@@ -3,29 +3,18 @@ program cannot reach the log): its records carry what the in-process writer's do
 from __future__ import annotations
 
 import json
-import textwrap
 
 from apex_policy.audit import verify
 
-from .conftest import apex_run, needs_bwrap, needs_root
+from .conftest import add_tools_override, apex_run, needs_bwrap, needs_root
 
 pytestmark = [needs_bwrap, needs_root]
 
 
 def test_host_written_records_name_the_calling_file_an_override_decided_for(project):
-    with open(project / "pyproject.toml", "a") as handle:
-        handle.write('\n[[tool.apex.overrides]]\npaths = ["tools/**"]\n'
-                     'capabilities = { subprocess = { allow = ["true"] } }\n')
+    add_tools_override(project)
     override_line = (project / "pyproject.toml").read_text().splitlines().index(
         "[[tool.apex.overrides]]") + 1
-    (project / "tools").mkdir()
-    (project / "tools" / "__init__.py").write_text("")
-    (project / "tools" / "build.py").write_text(textwrap.dedent("""\
-        import subprocess
-
-        def run(argv):
-            return subprocess.run(argv).returncode
-    """))
     run = apex_run(project, """
         import subprocess
         from tools import build

@@ -2,25 +2,14 @@
 override, and the OS boundary still stands behind it."""
 from __future__ import annotations
 
-import textwrap
 
-from .conftest import apex_run, needs_bwrap, needs_root
+from .conftest import add_tools_override, apex_run, needs_bwrap, needs_root
 
 pytestmark = [needs_bwrap, needs_root]
 
 
 def test_isolated_override_allows_a_subprocess_from_its_files_only(project):
-    with open(project / "pyproject.toml", "a") as handle:
-        handle.write('\n[[tool.apex.overrides]]\npaths = ["tools/**"]\n'
-                     'capabilities = { subprocess = { allow = ["true"] } }\n')
-    (project / "tools").mkdir()
-    (project / "tools" / "__init__.py").write_text("")
-    (project / "tools" / "build.py").write_text(textwrap.dedent("""\
-        import subprocess
-
-        def run(argv):
-            return subprocess.run(argv).returncode
-    """))
+    add_tools_override(project)
     run = apex_run(project, """
         import subprocess
         from tools import build
