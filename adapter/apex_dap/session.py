@@ -96,9 +96,12 @@ class Session:
     def program_name(self) -> str:
         return self._program_name
 
-    def gate(self, operation: str, command: str) -> None:
-        """Raise the editor-facing refusal unless the policy allows ``operation``."""
-        self._gate(operation, command)
+    def gate(self, operation: str, command: str, *, path: str | None = None,
+             anywhere: bool = False) -> None:
+        """Raise the editor-facing refusal unless the policy allows ``operation`` (on the
+        code in ``path``; ``anywhere``: on some code, the feature then checks each file it
+        touches)."""
+        self._gate(operation, command, path=path, anywhere=anywhere)
 
     def admit(self, request: Request) -> None:
         if self.required_token is None or request.command in ("initialize", "disconnect"):
@@ -585,12 +588,13 @@ class Session:
         return {"sources": sources}
 
     # ------------------------------------------------------------------ gates
-    def _gate(self, operation: str, command: str) -> None:
+    def _gate(self, operation: str, command: str, *, path: str | None = None,
+              anywhere: bool = False) -> None:
         if self.policy is None:
             raise RequestError(f"{command}: no program yet; send launch or attach first",
                                show_user=False)
         try:
-            self.policy.check(operation)
+            self.policy.check(operation, path=path, anywhere=anywhere)
         except PolicyRefused as exc:
             if self.audit is not None:
                 self.audit.record(operation, outcome="denied", target=command,

@@ -204,8 +204,12 @@ class Policy:
 
     # -- debug operations ---------------------------------------------------
     def gate(self, operation: str, *, path: Optional[str] = None, module: Optional[str] = None,
-             now: Optional[datetime] = None) -> GateDecision:
-        """May ``operation`` run (on code in ``path`` / ``module``) at ``now``?"""
+             now: Optional[datetime] = None, anywhere: bool = False) -> GateDecision:
+        """May ``operation`` run (on code in ``path`` / ``module``) at ``now``?
+
+        ``anywhere``: may it run on some code, for a request that names files only
+        later (a hot reload checks each changed file then): a permission limited to
+        paths or modules counts."""
         if operation not in DEBUG_OPERATIONS:
             return GateDecision(False, f"unknown debug operation {operation!r}; expected one "
                                        f"of {', '.join(DEBUG_OPERATIONS)}")
@@ -219,7 +223,8 @@ class Policy:
         moment = _utc(now)
         expired = None
         for permission in self.permissions:
-            if not permission.covers(operation, self.root, path, module):
+            if not (operation in permission.operations if anywhere
+                    else permission.covers(operation, self.root, path, module)):
                 continue
             if permission.expired(moment):
                 expired = expired or permission

@@ -6,6 +6,7 @@ work.py, reload, and check what the running program prints.
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from dap.client import find_marker
@@ -161,3 +162,27 @@ def test_isolation_mode_refuses_reload_and_restart(make_client, python, tmp_path
         assert not response["success"] and "isolation" in response["message"]
     _continue_to_end(client, tid, work)
     assert _results(client)[1] == "RESULT 1 101"
+
+
+def test_permission_limited_to_paths_allows_reload_and_restart_of_those_files(make_client,
+                                                                               tmp_path):
+    # Hybrid mode: hot reload and frame restart need a permission, here one for work.py
+    # only. The request names no file, so it is checked per file the reload touches.
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.apex]\nmode = "hybrid"\n\n[[tool.apex.permissions]]\n'
+        'operations = ["hot_reload", "restart_frame"]\npaths = ["work.py"]\n')
+    write(tmp_path / "other.py", "VALUE = 1\n")
+    program, work = _program(tmp_path)
+    client = make_client()
+    tid, frame = _paused_in_compute(client, program, work, sys.executable, tmp_path)
+    edit(work, "n + 100", "n + 200")
+    edit(str(tmp_path / "other.py"), "VALUE = 1", "VALUE = 2")
+    body = client.request("apexHotReload", {"paths": [work, str(tmp_path / "other.py")]})["body"]
+    assert [e["name"] for e in body["patched"]] == ["work.compute"]
+    assert [r["name"] for r in body["refused"]] == [str(tmp_path / "other.py")]
+    assert "without a permission for" in body["refused"][0]["reason"]
+    mark = client.mark()
+    client.request("restartFrame", {"frameId": frame["id"]})
+    assert client.top_frame(client.stopped(after=mark)["threadId"])["name"] == "compute"
+    _continue_to_end(client, tid, work)
+    assert _results(client) == ["RESULT 0 200", "RESULT 1 201", "RESULT 2 202"]

@@ -49,9 +49,11 @@ class SessionPolicy:
     def mode(self) -> str:
         return self.policy.mode
 
-    def check(self, operation: str, *, path: str | None = None, module: str | None = None) -> str:
-        """Return the reason when allowed; raise PolicyRefused with the message when not."""
-        decision = self.policy.gate(operation, path=path, module=module)
+    def check(self, operation: str, *, path: str | None = None, module: str | None = None,
+              anywhere: bool = False) -> str:
+        """Return the reason when allowed; raise PolicyRefused with the message when not
+        (``anywhere``: allowed on some code, see ``Policy.gate``)."""
+        decision = self.policy.gate(operation, path=path, module=module, anywhere=anywhere)
         if decision.allowed:
             return decision.reason
         message = decision.reason

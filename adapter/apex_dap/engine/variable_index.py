@@ -26,16 +26,21 @@ class VariableIndex:
         self._refs: dict[int, tuple[int, str]] = {}
         self._child_names: dict[tuple[int, str], str] = {}
         self._frame_threads: dict[int, int] = {}
+        self._frame_paths: dict[int, str] = {}
 
     def clear(self) -> None:
         self._refs.clear()
         self._child_names.clear()
         self._frame_threads.clear()
+        self._frame_paths.clear()
 
     def saw_stack(self, thread_id: int | None, frames: list[dict[str, Any]]) -> None:
         for frame in frames:
             if thread_id is not None:
                 self._frame_threads[frame.get("id")] = thread_id
+            path = (frame.get("source") or {}).get("path")
+            if isinstance(path, str):
+                self._frame_paths[frame.get("id")] = path
 
     def saw_scopes(self, frame_id: int, scopes: list[dict[str, Any]]) -> None:
         for scope in scopes:
@@ -53,6 +58,10 @@ class VariableIndex:
 
     def thread_of(self, frame_id: int) -> int | None:
         return self._frame_threads.get(frame_id)
+
+    def path_of(self, frame_id: int) -> str | None:
+        """The source file of a frame the client was shown."""
+        return self._frame_paths.get(frame_id)
 
     def resolve(self, reference: int, name: str) -> Target:
         """The edit target of ``setVariable(reference, name)``; LookupError if unknown."""

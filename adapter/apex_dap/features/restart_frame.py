@@ -32,7 +32,7 @@ async def restart_frame(session, request) -> dict[str, Any]:
     frame_id = arguments.get("frameId")
     if not isinstance(frame_id, int):
         raise RequestError("restartFrame needs a frameId")
-    session.gate("restart_frame", "restartFrame")
+    session.gate("restart_frame", "restartFrame", path=session.variables.path_of(frame_id))
     st = hot_reload.state(session)
     if not st.restart:
         raise RequestError(f"restartFrame is not available in this session: "
