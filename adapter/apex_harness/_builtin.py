@@ -40,6 +40,8 @@ def info(arguments, session):
     body = process_info()
     body["commands"] = handlers.commands()
     body["paused"] = pause.is_paused()
+    from .agent import connection_stats
+    body["connections"] = connection_stats()
     return body
 
 

@@ -35,6 +35,13 @@ def _log(message: str) -> None:
 
 
 _LIVE_SESSIONS = []
+#: Authenticated sessions this process has had, either direction (``info``'s
+#: ``connections``: how many links an adapter opened into the program).
+_SESSIONS_OPENED = [0]
+
+
+def connection_stats() -> dict:
+    return {"opened": _SESSIONS_OPENED[0], "open": len(_LIVE_SESSIONS)}
 
 
 def _flush_at_exit() -> None:
@@ -59,6 +66,7 @@ def _forget_sessions_in_child() -> None:
         except OSError:
             pass
     del _LIVE_SESSIONS[:]
+    _SESSIONS_OPENED[0] = 0
 
 
 if hasattr(os, "register_at_fork"):
@@ -73,6 +81,7 @@ class Session:
             import atexit
             atexit.register(_flush_at_exit)
         _LIVE_SESSIONS.append(self)
+        _SESSIONS_OPENED[0] += 1
         self.sock = sock
         self.closed = threading.Event()
         self.dropped_events = 0

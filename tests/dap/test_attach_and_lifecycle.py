@@ -171,6 +171,7 @@ def test_attach_by_process_id(make_client, dap_env, tmp_path, python):
         assert client.evaluate("i", frame["id"], context="hover")["body"]["result"] == "1"
         target = client.request("apexTarget")["body"]
         assert target["harness"]["pid"] == process.pid
+        assert target["harness"]["connections"] == {"opened": 1, "open": 1}
         names = [t["name"] for t in client.request("threads")["body"]["threads"]]
         assert not any(name.startswith("apex-") for name in names), names
         client.request("disconnect", {"terminateDebuggee": False})
@@ -238,7 +239,11 @@ def test_attach_connect_to_apex_harness_listen(make_client, dap_env, tmp_path, p
         tid = client.stopped(reason="breakpoint")["threadId"]
         frame = client.top_frame(tid)
         assert client.evaluate("i", frame["id"], context="hover")["body"]["result"] == "1"
-        assert client.request("apexTarget")["body"]["harness"]["pid"] == process.pid
+        harness = client.request("apexTarget")["body"]["harness"]
+        assert harness["pid"] == process.pid
+        # one link into the program, pydevd injected through it; the refused hello
+        # (wrong token) never became a session
+        assert harness["connections"] == {"opened": 1, "open": 1}
         client.request("disconnect", {"terminateDebuggee": False})
         client.wait_event("terminated")
         open(stop_file, "w").close()

@@ -224,6 +224,7 @@ def test_harness_answers_while_paused_and_stays_hidden(make_client, python):
     target = client.request("apexTarget")["body"]
     assert target["harness"] is not None, "no harness in the launched program"
     assert target["harness"]["pid"] == target["pid"]
+    assert target["harness"]["connections"] == {"opened": 1, "open": 1}
     names = [t["name"] for t in client.request("threads")["body"]["threads"]]
     assert not any(name.startswith("apex-harness") for name in names), names
     frames = client.frames(stopped["threadId"])

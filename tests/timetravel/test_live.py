@@ -164,3 +164,26 @@ def test_generators_and_threads_keep_separate_histories(make_client, python):
     back(client, worker)
     assert locals_of(client, worker)["value"] == "2"
     client.request("disconnect", {"terminateDebuggee": True})
+
+
+def test_recording_shares_the_launch_harness_connection(make_client):
+    """The recorder pages history over the launch's one harness connection: the harness
+    in the program counts the authenticated sessions it has had, and history, the
+    timeline and other harness requests sent together are all answered over it."""
+    client = make_client()
+    start_launch(client, HISTORY, record=True, breakpoints=["total"])
+    tid = client.stopped(reason="breakpoint")["threadId"]
+    back(client, tid)  # the history comes from the recorder in the program
+    assert here(client, tid)[:2] == ("collect", line("for"))
+    asked = [client.request_async("apexTimeline", {}), client.request_async("apexTarget"),
+             client.request_async("apexRecord", {"enabled": True})]
+    timeline, target, record = (client.response(seq) for seq in asked)
+    assert timeline["success"] and timeline["body"]["items"], timeline
+    assert record["success"] and record["body"]["recording"] is True, record
+    harness = target["body"]["harness"]
+    assert harness["pid"] == target["body"]["pid"]
+    assert harness["connections"] == {"opened": 1, "open": 1}
+    assert forward(client, tid, "next").get("description") == "back in the present (live)"
+    client.request("continue", {"threadId": tid})
+    client.wait_event("terminated")
+    assert "RESULT 30 24 -5 True" in output_text(client)

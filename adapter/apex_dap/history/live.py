@@ -1,10 +1,15 @@
-"""The adapter's end of a live recording: the harness link and history synchronisation."""
+"""The adapter's end of a live recording: history synchronisation over the session's harness.
+
+The recorder has no connection of its own: its requests share the launch's one harness
+connection (``Session.harness``) with hot reload and the rest, told apart by request id.
+The session owns that connection and closes it.
+"""
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from apex_host.client import HarnessClient, HarnessError, Listener
+from apex_host.client import HarnessClient, HarnessError
 
 from .model import History
 
@@ -20,11 +25,6 @@ class LiveRecording:
         self.client = client
         self.history = History()
         self._lock = asyncio.Lock()
-
-    @staticmethod
-    async def accept(listener: Listener, timeout: float) -> "LiveRecording":
-        client = await asyncio.to_thread(listener.accept, timeout)
-        return LiveRecording(client)
 
     async def request(self, command: str, arguments: dict[str, Any] | None = None,
                       timeout: float = 60.0) -> dict[str, Any]:
@@ -48,6 +48,3 @@ class LiveRecording:
                 goal = page["latest"] if goal is None else goal
                 if page["end"] >= goal or page["end"] == page["start"] or not wanted():
                     return history
-
-    def close(self) -> None:
-        self.client.close()

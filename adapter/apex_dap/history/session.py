@@ -4,8 +4,8 @@
 (no cursor in the past) every request behaves exactly as in the base session; the
 subclass only adds:
 
-* ``record: true`` launches: the program's harness dials a private socket, the recorder
-  starts before the program's first line, and ``supportsStepBack``/``supportsRestartFrame``
+* ``record: true`` launches: the recorder starts before the program's first line and
+  pages history over the launch's one harness connection, and ``supportsStepBack``/``supportsRestartFrame``
   are announced with a ``capabilities`` event;
 * ``stepBack``/``reverseContinue``/``goto`` into history move a *cursor* into the past;
   ``stackTrace``/``scopes``/``variables``/``evaluate`` then answer from the recording, and
@@ -34,8 +34,6 @@ from .navigator import GOTO_BASE, Navigator, PastRefused
 
 log = logging.getLogger("apex_dap.history")
 
-#: How long the launched program's harness may take to dial in.
-HARNESS_TIMEOUT = 30.0
 #: Events whose step the timeline remembers (kind in the timeline).
 MARK_EVENTS = {"apexStateEdit": "stateEdit", "apexHotReload": "hotReload"}
 #: DAP ids of recorded threads that no longer run (live threads keep debugpy's ids).
@@ -104,24 +102,15 @@ class TimeTravelSession(Session):
         if not arguments.get("record"):
             await super().launch_request(request)
             return
-        from apex_host.client import Listener
-
-        listener = Listener.open()
-        config = {"connect": listener.address, "token": listener.token,
-                  "workspace": self._workspace(arguments),
+        # The recorder shares the launch's one harness connection (boot.py dials it before
+        # the program starts); the boot script only learns what to record.
+        config = {"workspace": self._workspace(arguments),
                   "include": arguments.get("recordInclude") or [],
                   "exclude": arguments.get("recordExclude") or [],
                   "budgetBytes": int(arguments.get("recordBudgetMb") or 256) << 20}
         arguments["env"] = dict(arguments.get("env") or {}, APEX_DAP_RECORD=json.dumps(config))
-        accepting = asyncio.ensure_future(LiveRecording.accept(listener, HARNESS_TIMEOUT))
-        try:
-            await super().launch_request(request)
-            self.recording = await asyncio.wait_for(accepting, HARNESS_TIMEOUT)
-        except BaseException:
-            accepting.cancel()
-            raise
-        finally:
-            listener.close()
+        await super().launch_request(request)
+        self.recording = LiveRecording(self.harness)
         self.nav = Navigator(self.recording.history)
         self._event("capabilities", {"capabilities": HISTORY_CAPABILITIES})
 
@@ -564,10 +553,6 @@ class TimeTravelSession(Session):
             raise RequestError(f"{command}: {exc}") from None
 
     # ------------------------------------------------------------------ ending
-    async def _end_session(self) -> None:
-        if self.recording is not None:
-            self.recording.close()
-        await super()._end_session()
 
 
 #: Requests that change the live program: refused while the cursor is in the past.

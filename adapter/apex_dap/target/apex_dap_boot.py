@@ -92,8 +92,9 @@ def _hide_harness_threads():
 
 
 def _prepare_recording(here):
-    # Time travel (`record: true`): the harness dials the adapter now; recording starts
-    # right before the program (see apex_harness/recorder/dap_boot.py).
+    # Time travel (`record: true`): recording starts right before the program; the
+    # adapter pages history over the harness connection boot.py already opened
+    # (see apex_harness/recorder/dap_boot.py).
     config = os.environ.pop("APEX_DAP_RECORD", "")
     if not config:
         return None
