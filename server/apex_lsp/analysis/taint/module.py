@@ -295,19 +295,24 @@ def _source_hints(spec, aliases: dict[str, str]) -> tuple[str, ...]:
 
 
 def _hinted_lines(source: str, hints: tuple[str, ...]) -> list[int]:
-    """The sorted line numbers where some hint occurs (case-insensitive).
+    """The sorted line numbers where some hint occurs as a word (case-insensitive):
+    ``request`` in ``request.args``, not in ``requests.get`` or ``request_context``.
 
     One substring search per occurrence, counting newlines as it goes: linear in
     the source, and all in C (slicing each function's text costs more)."""
     whole = source.lower()
     lines: set[int] = set()
     for hint in hints:
+        size = len(hint)
+        open_end = _is_name_char(hint[-1])  # `req:` ends itself; `request` needs a boundary
         at = whole.find(hint)
         line, counted = 1, 0
         while at >= 0:
-            line += whole.count("\n", counted, at)
-            counted = at
-            lines.add(line)
+            if (at == 0 or not _is_name_char(whole[at - 1])) and not (
+                    open_end and at + size < len(whole) and _is_name_char(whole[at + size])):
+                line += whole.count("\n", counted, at)
+                counted = at
+                lines.add(line)
             at = whole.find(hint, at + 1)
     return sorted(lines)
 
