@@ -352,15 +352,15 @@ class Session:
 
     async def _through_harness(self, host: str, port: int, token: str | None
                                ) -> tuple[str, int, str]:
-        """Connect to an apex_harness.listen endpoint, then start pydevd in that process."""
+        """Connect to an apex_harness.listen endpoint, then have it start pydevd (no gdb;
+        a runtime guard the program runs under exempts the debugger, as in a launch)."""
         from .engine import inject
         if not token:
             raise RequestError("connect with `harness: true` needs the harness's `token`")
         try:
             self.harness = await inject.connect_harness(host, port, token, self._on_harness_event)
             pid = int(self.harness.info.get("pid") or self.harness.pid)
-            host, port, token, pid, _ = await inject.start_debugpy_in(
-                pid, self._on_harness_event, harness=self.harness)
+            host, port, token = await inject.start_debugpy_through(self.harness)
         except inject.InjectError as exc:
             raise RequestError(str(exc)) from None
         self.target = target_mod.Target(pid, None, own_group=False)

@@ -42,6 +42,9 @@ def info(arguments, session):
     body["paused"] = pause.is_paused()
     from .agent import connection_stats
     body["connections"] = connection_stats()
+    # Read, never imported here: an unguarded program has no guard module to load.
+    guard = sys.modules.get(__package__ + ".guard")
+    body["guard"] = guard.status() if guard is not None else {"installed": False}
     return body
 
 

@@ -151,6 +151,22 @@ class GuardStats:
 
 
 _INSTALLED = []
+_DEBUGGER_CELLS = []   # each installed hook's debugger exemption
+
+
+def allow_debugger(debugger) -> int:
+    """Exempt a debugger attached to a running program (``debugger`` as for
+    :func:`install`) from the guards already installed, as a debug launch exempts its
+    own; returns how many. Only the harness's threads (an authenticated adapter's
+    request) may ask: a program thread gets 0."""
+    from . import pause
+
+    if threading.get_ident() not in pause._HARNESS_THREADS:
+        return 0
+    work = debugger_exemption(debugger)
+    for cell in _DEBUGGER_CELLS:
+        cell[0] = work
+    return len(_DEBUGGER_CELLS)
 
 
 def _loader_frame(depth: int, trusted) -> bool:
@@ -335,7 +351,9 @@ def install(policy_dict: dict, source: str = "", audit_log=None,
     decide = policy.decide
     path_dependent = policy.path_dependent
     calling_file = caller_finder(os.getcwd()) if path_dependent else None
-    debugger_work = debugger_exemption(debugger) if debugger else None
+    # A cell: a debugger attached later is exempted too (allow_debugger).
+    debugger_work = [debugger_exemption(debugger) if debugger else None]
+    _DEBUGGER_CELLS.append(debugger_work)
     root = policy.root
     harness_threads = pause._HARNESS_THREADS
     boot_threads = pause._BOOT_THREADS
@@ -401,8 +419,8 @@ def install(policy_dict: dict, source: str = "", audit_log=None,
         entry = watched.get(event)
         if entry is None:
             if event in _INTROSPECTION and anything_denied:
-                if _exempt(get_ident()) or (debugger_work is not None and
-                                            debugger_work(sys._getframe(3))):
+                work = debugger_work[0]
+                if _exempt(get_ident()) or (work is not None and work(sys._getframe(3))):
                     return None
                 return refuse("guard_integrity", event, None,
                               " (walking the heap could reach the guard)")
@@ -423,7 +441,8 @@ def install(policy_dict: dict, source: str = "", audit_log=None,
         if event in _LOADER_EVENTS and _loader_frame(
                 4, _LOADER_FILES if event == "open" else _CODEGEN_FILES):
             return None
-        if debugger_work is not None and debugger_work(sys._getframe(3)):
+        work = debugger_work[0]
+        if work is not None and work(sys._getframe(3)):
             return None
         try:
             target = extract(args)

@@ -64,19 +64,24 @@ def runtime_guard(policy, audit_path: str | None) -> dict[str, Any]:
     """The runtime guard for a launched program: the session's policy (``SessionPolicy``),
     where its records go (the session's audit log, signed with the adapter's audit key
     even when the launch configuration changes HOME; False: none), and the debugger's own
-    code, which the guard exempts (debugpy, also through the symlinked copy targets of
-    other Python versions import, and Apex's helpers in ``target/``)."""
+    code, which the guard exempts (:func:`debugger_code`)."""
+    from apex_policy.audit_anchor import state_dir
+
+    return {"policy": policy.policy.to_runtime(), "source": policy.loaded.source,
+            "auditLog": audit_path or False, "auditState": state_dir(),
+            "debugger": debugger_code()}
+
+
+def debugger_code() -> dict[str, Any]:
+    """What a runtime guard exempts as the debugger: debugpy (also through the symlinked
+    copy targets of other Python versions import) and Apex's helpers in ``target/``."""
     import os
 
     import debugpy
-    from apex_policy.audit_anchor import state_dir
 
     from .inject import TARGET_DIR
     from .target import debugpy_path_dir
-    return {"policy": policy.policy.to_runtime(), "source": policy.loaded.source,
-            "auditLog": audit_path or False, "auditState": state_dir(),
-            "debugger": {
-                "paths": [os.path.dirname(os.path.abspath(debugpy.__file__)),
-                          os.path.join(debugpy_path_dir(), "debugpy"), TARGET_DIR],
-                # target/frame_edit.py compiles a state edit's value here.
-                "roots": ["_eval"]}}
+    return {"paths": [os.path.dirname(os.path.abspath(debugpy.__file__)),
+                      os.path.join(debugpy_path_dir(), "debugpy"), TARGET_DIR],
+            # target/frame_edit.py compiles a state edit's value here.
+            "roots": ["_eval"]}

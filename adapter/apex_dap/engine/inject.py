@@ -2,8 +2,9 @@
 
 One injection through apex_host (gdb, probed for safety first; ``sys.remote_exec`` on
 3.14): the injected statement starts the harness's connection back to us and
-``target/attach_boot.py``, which starts pydevd and reports its port. Blocking apex_host
-calls run in a worker thread.
+``target/attach_boot.py``, which starts pydevd and reports its port. A program whose
+harness already listens needs no injection: ``start_debugpy_through`` asks that harness
+to start pydevd (``debugger.start``). Blocking apex_host calls run in a worker thread.
 """
 from __future__ import annotations
 
@@ -21,12 +22,11 @@ class InjectError(Exception):
     pass
 
 
-def injected_code(harness_address: str | None, harness_token: str | None, report_port: int,
+def injected_code(harness_address: str, harness_token: str, report_port: int,
                   token: str, debugpy_dir: str) -> str:
-    """One statement: (the harness dialling back, unless it is there already) + pydevd."""
+    """One statement: the harness dialling back + pydevd."""
     from apex_host import attach as host_attach
-    harness = host_attach.injected_code(harness_address, harness_token) \
-        if harness_address else "None"
+    harness = host_attach.injected_code(harness_address, harness_token)
     inner = ("try:\n"
              "    import sys\n"
              f"    if {TARGET_DIR!r} not in sys.path:\n"
@@ -38,8 +38,7 @@ def injected_code(harness_address: str | None, harness_token: str | None, report
     return f"{harness}; exec({inner!r}, {{}})"
 
 
-def _inject_sync(pid: int, code_for: Callable[[str | None, str | None], str], on_event,
-                 harness: Any = None) -> Any:
+def _inject_sync(pid: int, code_for: Callable[[str, str], str], on_event) -> Any:
     from apex_host import attach as host_attach
     from apex_host import ptrace
     from apex_host.client import HarnessError, Listener
@@ -53,18 +52,15 @@ def _inject_sync(pid: int, code_for: Callable[[str | None, str | None], str], on
     problem = ptrace.problem(pid)
     if problem:
         raise InjectError(problem)
-    listener = Listener.open() if harness is None else None
+    listener = Listener.open()
     try:
-        code = code_for(listener.address, listener.token) if listener else code_for(None, None)
         # The harness and pydevd go in together: one freeze of the program. inject_code
         # picks the route (gdb, probed for safety first; sys.remote_exec on 3.14+).
         try:
-            host_attach.inject_code(pid, code, executable=executable,
-                                    scratch_dir=listener.directory if listener else None)
+            host_attach.inject_code(pid, code_for(listener.address, listener.token),
+                                    executable=executable, scratch_dir=listener.directory)
         except HarnessError as exc:
             raise InjectError(str(exc)) from None
-        if listener is None:
-            return harness
         try:
             client = listener.accept(15.0, on_event=on_event,
                                      alive=lambda: os.path.exists(f"/proc/{pid}"))
@@ -73,8 +69,7 @@ def _inject_sync(pid: int, code_for: Callable[[str | None, str | None], str], on
         client._listener = listener
         return client
     except BaseException:
-        if listener is not None:
-            listener.close()
+        listener.close()
         raise
 
 
@@ -96,11 +91,35 @@ async def connect_harness(host: str, port: int, token: str, on_event) -> Any:
         raise InjectError(str(exc)) from None
 
 
-async def start_debugpy_in(pid: int, on_event, harness: Any = None
-                           ) -> tuple[str, int, str, int, Any]:
-    """Return (host, port, token, pid, harness client) for a pydevd started inside ``pid``.
+async def start_debugpy_through(harness: Any) -> tuple[str, int, str]:
+    """(host, port, token) of a pydevd the connected harness started in its program
+    (``debugger.start``: no gdb, and a runtime guard there exempts the debugger)."""
+    from .harness_link import debugger_code
+    token = secrets.token_hex(32)
+    report = target_mod.ReportListener(token)
+    report_port = await report.start()
+    arguments = {"targetDir": TARGET_DIR, "reportPort": report_port, "token": token,
+                 "debugpyDir": target_mod.debugpy_path_dir(), "exempt": debugger_code()}
+    loop = asyncio.get_running_loop()
+    try:
+        try:
+            await loop.run_in_executor(
+                None, lambda: harness.request("debugger.start", arguments, timeout=15))
+        except Exception as exc:
+            raise InjectError(f"the harness could not start the debugger: {exc}") from None
+        try:
+            message = await asyncio.wait_for(report.report, 30)
+        except asyncio.TimeoutError:
+            raise InjectError("the debugger did not start in the program within 30 s (its "
+                              "stderr may say why)") from None
+    finally:
+        report.close()
+    return "127.0.0.1", message["port"], token
 
-    With ``harness`` (already connected), only pydevd is injected."""
+
+async def start_debugpy_in(pid: int, on_event) -> tuple[str, int, str, int, Any]:
+    """Return (host, port, token, pid, harness client) for a pydevd started inside ``pid``
+    (the harness and pydevd injected together)."""
     try:
         import apex_host.attach  # noqa: F401
     except ImportError:
@@ -119,12 +138,11 @@ async def start_debugpy_in(pid: int, on_event, harness: Any = None
     try:
         client = await loop.run_in_executor(None, lambda: _inject_sync(
             pid, lambda address, htoken: injected_code(address, htoken, report_port, token,
-                                                       debugpy_dir), deliver, harness))
+                                                       debugpy_dir), deliver))
         try:
             message = await asyncio.wait_for(report.report, 30)
         except asyncio.TimeoutError:
-            if harness is None:
-                client.close()
+            client.close()
             raise InjectError(f"the debugger did not start in process {pid} within 30 s "
                               f"(its stderr may say why)") from None
     finally:

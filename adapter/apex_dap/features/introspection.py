@@ -11,12 +11,15 @@ from ..protocol.server import RequestError
 
 @extensions.request("apexTarget")
 async def target(session, request) -> dict[str, Any]:
-    """The program's pid and the harness beside debugpy (answered while paused)."""
+    """The program's pid, the harness beside debugpy and the runtime guard the program
+    runs under (the harness's ``guard.status``: a launch's, or whatever its starter installed before an
+    attach; attaching installs none). Answered while paused."""
     body: dict[str, Any] = {"kind": session.kind, "program": session.program_name,
                             "pid": session.target.pid if session.target else None,
-                            "harness": None}
+                            "harness": None, "guard": None}
     if session.harness is not None:
         body["harness"] = await extensions.harness_request(session, "info", timeout=5)
+        body["guard"] = body["harness"].get("guard")
     return body
 
 

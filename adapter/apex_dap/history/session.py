@@ -20,7 +20,6 @@ import asyncio
 import json
 import logging
 import os
-import sys
 from typing import Any
 
 from .. import recording_file

@@ -89,8 +89,8 @@ class ConnectAddress(Args, kw_only=True):
         "`harness`.")] = None
     harness: Annotated[bool, _doc(
         "The address is an `apex_harness.listen()` endpoint: Apex connects to the harness "
-        "with `token`, then starts debugpy in that process through gdb (as for "
-        "`processId`).")] = False
+        "with `token`, which then starts debugpy in its program (no gdb; a runtime guard "
+        "the program runs under exempts the debugger).")] = False
 
 
 class AttachArguments(CommonSessionArgs, kw_only=True):
