@@ -379,7 +379,7 @@ def local_finder(load=None, resolve_import=None):
 
 
 def wake_source_callers(linker: Linker, modules, load, resolve_import=None, source_of=None,
-                        asked=None) -> int:
+                        asked=None, imported=None) -> int:
     """Analyse deferred functions that call a function returning a source.
 
     A function with no source of its own is deferred until a flow reaches it;
@@ -388,8 +388,9 @@ def wake_source_callers(linker: Linker, modules, load, resolve_import=None, sour
     module's text; a module without them is skipped). With ``asked(module,
     qualname)``, only the functions it accepts are asked whether they return a
     source (a workspace that trusts each file's own pass for what stays inside
-    the file). Repeats until nothing changes; returns how many functions were
-    woken.
+    the file). ``imported(module)`` may narrow the module's (alias, target) imports
+    to those ``resolve_import`` can resolve. Repeats until nothing changes; returns
+    how many functions were woken.
     """
     from .module import call_lines, calls_within
     woken = 0
@@ -407,7 +408,8 @@ def wake_source_callers(linker: Linker, modules, load, resolve_import=None, sour
                         linker.link_for_findings(module, facts).source_return:
                     returning.add(qualname.rpartition(".")[2])
             if resolve_import is not None:
-                for alias, target in module.imports.items():
+                imports = imported(module) if imported is not None else module.imports.items()
+                for alias, target in imports:
                     hit = resolve_import(target)
                     if hit is not None and may_return_source(hit[1]) and \
                             linker.link_for_findings(*hit).source_return:

@@ -101,6 +101,8 @@ class TaintWorkspace:
         self.changed: set[str] = set()
         #: path -> (stamp, calls) for ``_cross_dependent`` (see ``_calls_of``).
         self._calls: dict = {}
+        #: path -> (digest, imports naming workspace functions) (see ``_workspace_imports``).
+        self._imports: dict = {}
         #: Files analysed by ``update_source``, not by a TaintPass that linked them.
         self._indexed: set[str] = set()
         #: The functions the last ``link_all(cross_file_only=True)`` linked.
@@ -159,6 +161,7 @@ class TaintWorkspace:
             self._partials.clear()
             self._texts.clear()
             self._calls.clear()
+            self._imports.clear()
             self._sources.clear()
 
     def keep_analysed(self, analysis: ModuleAnalysis) -> None:
@@ -200,6 +203,7 @@ class TaintWorkspace:
         with self._lock:
             self._indexed.discard(path)
             self._calls.pop(path, None)
+            self._imports.pop(path, None)
             self._analyses.pop(path, None)
             self._sources.pop(path, None)
             facts = self.modules.pop(path, None)
@@ -378,12 +382,25 @@ class TaintWorkspace:
                                             (module.path, facts.qualname) in wanted):
                         self.linker.link_for_findings(module, facts)
             wake_source_callers(self.linker, modules, self._load, self._resolve_analysed,
-                                self._source_of, self._asked if cross_file_only else None)
+                                self._source_of, self._asked if cross_file_only else None,
+                                self._workspace_imports)
             self.changed.clear()
 
     def _names_changed(self) -> None:
         self._splits.clear()
         self._calls.clear()
+        self._imports.clear()
+
+    def _workspace_imports(self, module: ModuleFacts) -> list:
+        """The (alias, target) imports of ``module`` that name a workspace function, kept
+        until the module or the workspace's module names change."""
+        cached = self._imports.get(module.path)
+        if cached is not None and cached[0] == module.digest:
+            return cached[1]
+        found = [(alias, target) for alias, target in module.imports.items()
+                 if self._locate(target) is not None]
+        self._imports[module.path] = (module.digest, found)
+        return found
 
     def _asked(self, module: ModuleFacts, qualname: str) -> bool:
         """Whether to ask a function if it returns a source, when waking deferred callers
