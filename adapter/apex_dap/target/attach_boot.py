@@ -14,8 +14,28 @@ import threading
 import time
 
 
+#: Harness modules the adapter's requests load (``<module>.<verb>``).
+HARNESS_COMMAND_MODULES = ("apex_harness.guard", "apex_harness.reload", "apex_harness.recorder")
+
+
+def _load_harness_commands():
+    # Loaded before pydevd starts: on 3.13, one first imported on the harness's thread
+    # while the program was paused under pydevd left the program hanging at exit after
+    # the session (pydevd's monitoring callback turned that thread's teardown into a
+    # dummy thread, and its CheckAliveThread never finished).
+    if "apex_harness" not in sys.modules:
+        return
+    import importlib
+    for name in HARNESS_COMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+
+
 def _run(report_host, report_port, token, debugpy_dir):
     try:
+        _load_harness_commands()
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and not any(
                 t.name == "apex-harness-io" for t in threading.enumerate()):
