@@ -1,10 +1,13 @@
 """LSP 3.17 pull diagnostics for clients that support them (the server then does not push)."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcRequestCancelled
 
-from conftest import pull_capabilities
+from conftest import pull_capabilities, until
 from lsp_helpers import codes, insert, open_doc
 
 pytestmark = pytest.mark.asyncio
@@ -45,10 +48,7 @@ async def test_workspace_pull_covers_open_and_unopened_files(start, workspace):
     disk = items[(workspace / "on_disk.py").as_uri()]
     assert disk.version is None and disk.items
     assert not items[(workspace / "clean.py").as_uri()].items
-    previous = [types.PreviousResultId(uri=i.uri, value=i.result_id) for i in report.items]
-    again = await client.workspace_diagnostic_async(
-        types.WorkspaceDiagnosticParams(previous_result_ids=previous))
-    assert {i.kind for i in again.items} == {"unchanged"}
+    # The next pull with these ids is held until something changes (see below).
 
 
 async def test_pull_clients_are_asked_to_refresh_when_the_policy_changes(start, workspace):
@@ -57,3 +57,93 @@ async def test_pull_clients_are_asked_to_refresh_when_the_policy_changes(start, 
     await client.workspace_execute_command_async(types.ExecuteCommandParams(
         command="apex.setMode", arguments=["isolation"]))
     assert client.diagnostic_refresh_count > before
+
+
+def previous_ids(report) -> list[types.PreviousResultId]:
+    return [types.PreviousResultId(uri=i.uri, value=i.result_id) for i in report.items]
+
+
+async def first_workspace_pull(client):
+    report = await client.workspace_diagnostic_async(
+        types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    return report, types.WorkspaceDiagnosticParams(previous_result_ids=previous_ids(report))
+
+
+async def still_pending(client, held, uri) -> bool:
+    """A round trip the server answers after it has handled the held request's start."""
+    await client.text_document_diagnostic_async(doc_params(uri))
+    return not held.done()
+
+
+async def test_workspace_pull_is_held_until_an_edit_changes_a_document(start, workspace):
+    (workspace / "on_disk.py").write_text("import pickle\npickle.loads(blob)\n")
+    client = await start(capabilities=pull_capabilities())
+    uri = open_doc(client, workspace / "a.py", "x = eval(expr)\n")
+    first, again = await first_workspace_pull(client)
+    held = asyncio.ensure_future(client.workspace_diagnostic_async(again))
+    assert await still_pending(client, held, uri)
+    insert(client, uri, 0, 0, "y = eval(other)\n", version=2)
+    report = await held
+    items = {item.uri: item for item in report.items}
+    assert items[uri].kind == "full" and items[uri].version == 2
+    assert codes(items[uri].items) == ["APX101", "APX101"]
+    assert items[(workspace / "on_disk.py").as_uri()].kind == "unchanged"
+
+
+async def test_workspace_pull_is_held_until_a_file_changes_on_disk(start, workspace):
+    disk = workspace / "on_disk.py"
+    disk.write_text("print('ok')\n")
+    client = await start(capabilities=pull_capabilities())
+    uri = open_doc(client, workspace / "a.py", "x = 1\n")
+    first, again = await first_workspace_pull(client)
+    assert not {i.uri: i for i in first.items}[disk.as_uri()].items
+    held = asyncio.ensure_future(client.workspace_diagnostic_async(again))
+    assert await still_pending(client, held, uri)
+    disk.write_text("import pickle\npickle.loads(blob)\n# now longer\n")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=disk.as_uri(), type=types.FileChangeType.Changed)]))
+    report = await held
+    changed = [item for item in report.items if item.kind == "full"]
+    assert [item.uri for item in changed] == [disk.as_uri()] and changed[0].items
+
+
+async def test_workspace_pull_is_held_until_the_mode_changes(start, workspace):
+    (workspace / "net.py").write_text("import requests\nrequests.get(url)\n")
+    client = await start(capabilities=pull_capabilities())
+    uri = open_doc(client, workspace / "a.py", "x = 1\n")
+    first, again = await first_workspace_pull(client)
+    held = asyncio.ensure_future(client.workspace_diagnostic_async(again))
+    assert await still_pending(client, held, uri)
+    await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="apex.setMode", arguments=["isolation"]))
+    report = await held
+    assert {item.kind for item in report.items} == {"full"}  # every id has a new generation
+
+
+async def test_a_held_workspace_pull_can_be_cancelled(start, workspace):
+    client = await start(capabilities=pull_capabilities())
+    uri = open_doc(client, workspace / "a.py", "x = eval(expr)\n")
+    first, again = await first_workspace_pull(client)
+    held = asyncio.ensure_future(client.protocol.send_request_async(
+        types.WORKSPACE_DIAGNOSTIC, again, msg_id="held-pull"))
+    assert await still_pending(client, held, uri)
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="held-pull"))
+    with pytest.raises(JsonRpcRequestCancelled):
+        await held
+    # The server keeps working: a fresh pull answers, and an edit still reaches it.
+    assert (await first_workspace_pull(client))[0].items
+    held = asyncio.ensure_future(client.workspace_diagnostic_async(again))
+    insert(client, uri, 0, 0, "y = 2\n", version=2)
+    report = await held
+    assert {item.uri: item for item in report.items}[uri].version == 2
+
+
+async def test_without_a_file_watcher_the_workspace_pull_answers_at_once(start, workspace):
+    """No didChangeWatchedFiles: a change on disk would never be announced, so no hold."""
+    caps = pull_capabilities()
+    caps.workspace.did_change_watched_files = None
+    client = await start(capabilities=caps)
+    open_doc(client, workspace / "a.py", "x = eval(expr)\n")
+    first, again = await first_workspace_pull(client)
+    report = await client.workspace_diagnostic_async(again)
+    assert {item.kind for item in report.items} == {"unchanged"}

@@ -21,6 +21,7 @@ from apex_lsp.analysis import FileResult
 from .config import ServerConfig
 from .project import ProjectState, Projects
 from .protocol import ApexProtocol
+from .pull import DiagnosticChanges
 from .scheduler import AnalysisPool, DocumentResult, Scheduler
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ class ApexLanguageServer(LanguageServer):
         self.warned: set[str] = set()
         #: Files the last workspace scan published diagnostics for.
         self.scan_published: set[str] = set()
+        #: Wakes held workspace/diagnostic requests (long poll) when reports may change.
+        self.diagnostic_changes = DiagnosticChanges()
 
     # -- documents ------------------------------------------------------------
     def open_document(self, uri: str) -> TextDocument | None:
@@ -107,6 +110,7 @@ class ApexLanguageServer(LanguageServer):
 
     # -- output ---------------------------------------------------------------
     def publish(self, result: DocumentResult) -> None:
+        self.diagnostic_changes.notify()
         if not self.push_enabled:
             return
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
@@ -163,6 +167,7 @@ class ApexLanguageServer(LanguageServer):
         """Settings or policy changed: analyse every open document again."""
         from .policy_files import refresh_policy_documents
         self.projects.reset(config)
+        self.diagnostic_changes.notify(disk=True)  # every resultId has a new generation
         for uri, doc in list(self.workspace.text_documents.items()):
             if self.is_python(doc):
                 self.scheduler.request(uri)

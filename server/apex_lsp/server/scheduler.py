@@ -122,6 +122,8 @@ class Scheduler:
         for waiter in self._waiters.pop(uri, []):
             if not waiter.done():
                 waiter.cancel()
+        # A closed document is reported from the file on disk again.
+        self.server.diagnostic_changes.notify(disk=True)
 
     def current(self, uri: str) -> DocumentResult | None:
         """The cached result if it is for the document's current version and settings."""
