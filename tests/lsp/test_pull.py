@@ -147,3 +147,36 @@ async def test_without_a_file_watcher_the_workspace_pull_answers_at_once(start, 
     first, again = await first_workspace_pull(client)
     report = await client.workspace_diagnostic_async(again)
     assert {item.kind for item in report.items} == {"unchanged"}
+
+
+async def test_a_deleted_file_gets_an_empty_report_once(start, workspace):
+    gone = workspace / "gone.py"
+    gone.write_text("import pickle\npickle.loads(blob)\n")
+    client = await start(capabilities=pull_capabilities())
+    uri = open_doc(client, workspace / "a.py", "x = 1\n")
+    first, again = await first_workspace_pull(client)
+    assert {i.uri: i for i in first.items}[gone.as_uri()].items
+    held = asyncio.ensure_future(client.workspace_diagnostic_async(again))
+    assert await still_pending(client, held, uri)
+    gone.unlink()
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=gone.as_uri(), type=types.FileChangeType.Deleted)]))
+    report = await held
+    changed = [item for item in report.items if item.kind == "full"]
+    assert [(item.uri, list(item.items)) for item in changed] == [(gone.as_uri(), [])]
+    # With the new ids nothing is left to report: the next pull is held again.
+    held = asyncio.ensure_future(client.workspace_diagnostic_async(
+        types.WorkspaceDiagnosticParams(previous_result_ids=previous_ids(report))))
+    assert await still_pending(client, held, uri)
+    held.cancel()
+
+
+async def test_shutdown_with_a_held_workspace_pull(start, workspace):
+    client = await start(capabilities=pull_capabilities())
+    uri = open_doc(client, workspace / "a.py", "x = eval(expr)\n")
+    first, again = await first_workspace_pull(client)
+    held = asyncio.ensure_future(client.workspace_diagnostic_async(again))
+    assert await still_pending(client, held, uri)
+    await client.shutdown_session()
+    assert client._server.returncode is not None or await client._server.wait() == 0
+    held.cancel()

@@ -15,9 +15,11 @@ scan's reports are reused.
 from __future__ import annotations
 
 import asyncio
+import os
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
+from pygls.uris import to_fs_path
 
 from .policy_files import is_policy_document, update_policy_document
 from .workspace_scan import scan_workspace
@@ -128,7 +130,23 @@ async def _workspace_items(ls, previous: dict[str, str], token) -> list:
                                                        set(ls.workspace.text_documents))
     for uri, (result_id, diagnostics) in reports.items():
         items.append(_workspace_report(uri, None, result_id, previous.get(uri), diagnostics))
+    items.extend(_gone_reports(ls, previous, {item.uri for item in items}))
     return items
+
+
+def _gone_reports(ls, previous: dict[str, str], reported: set[str]) -> list:
+    """Empty reports for Python files the client has results for that no longer exist
+    (deleted or renamed), so their diagnostics do not linger; once per file."""
+    gone_id = f"{ls.projects.generation}:gone"
+    reports = []
+    for uri, result_id in previous.items():
+        if uri in reported or result_id == gone_id or not uri.endswith((".py", ".pyi")):
+            continue
+        path = to_fs_path(uri)
+        if path and not os.path.exists(path):
+            reports.append(types.WorkspaceFullDocumentDiagnosticReport(
+                uri=uri, items=[], result_id=gone_id))
+    return reports
 
 
 def _workspace_report(uri, version, result_id, previous, diagnostics):
