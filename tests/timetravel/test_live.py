@@ -187,3 +187,22 @@ def test_recording_shares_the_launch_harness_connection(make_client):
     client.request("continue", {"threadId": tid})
     client.wait_event("terminated")
     assert "RESULT 30 24 -5 True" in output_text(client)
+
+
+def test_attach_with_record_is_refused_not_ignored(make_client):
+    client = make_client()
+    client.initialize()
+    refused = client.request("attach", {"connect": {"host": "127.0.0.1", "port": 1},
+                                        "record": True}, ok=False)
+    assert "`record: true` works with launch only" in refused["message"]
+    # the session is still free: a launch with recording works after the refusal
+    seq = client.request_async("launch", {"program": HISTORY, "record": True,
+                                          "console": "internalConsole"})
+    client.wait_event("initialized")
+    client.request("setBreakpoints", {"source": {"path": HISTORY},
+                                      "breakpoints": [{"line": line("total")}]})
+    client.request("configurationDone")
+    assert client.response(seq)["success"]
+    tid = client.stopped(reason="breakpoint")["threadId"]
+    back(client, tid)
+    assert here(client, tid)[:2] == ("collect", line("for"))

@@ -122,7 +122,13 @@ class TimeTravelSession(Session):
         return os.getcwd()
 
     def _refuse_recording(self, args: m.CommonSessionArgs) -> None:
-        """Recording is available: the base class refused it before time travel existed."""
+        """Recording works for launches; an attach asking for it is refused, not ignored."""
+        if args.record and isinstance(args, m.AttachArguments):
+            raise RequestError("`record: true` works with launch only: recording starts "
+                               "before the program's first line (on Python 3.9-3.11 it "
+                               "chains into each thread's tracer as the thread starts), so "
+                               "a running program cannot be recorded. Remove `record`, or "
+                               "launch the program.")
 
     def _load_policy(self, start: str, args: m.CommonSessionArgs) -> None:
         super()._load_policy(start, args)
