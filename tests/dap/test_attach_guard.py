@@ -97,3 +97,27 @@ def test_attach_keeps_the_programs_own_guard_and_installs_none(make_client, dap_
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_attach_by_process_id_to_a_guarded_program_is_refused_up_front(make_client, dap_env,
+                                                                       tmp_path):
+    """The injection is a statement compiled from a string, which a guard denying
+    dynamic_code refuses: the adapter says so before freezing the program (from the
+    guard settings the program started with), and the program carries on."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(POLICY)
+    stop_file = str(tmp_path / "stop")
+    process, _ = _start(INTERPRETERS[0].values[0], project, dap_env, True, stop_file)
+    try:
+        client = make_client(cwd=str(project))
+        client.initialize()
+        refused = client.request("attach", {"processId": process.pid}, ok=False)
+        assert "denies dynamic_code" in refused["message"], refused
+        assert "`connect` and `harness: true`" in refused["message"]
+        open(stop_file, "w").close()
+        out = process.communicate(timeout=30)[0].decode()
+        assert process.returncode == 0 and "NETWORK PermissionError" in out, out
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)

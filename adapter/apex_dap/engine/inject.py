@@ -9,6 +9,7 @@ to start pydevd (``debugger.start``). Blocking apex_host calls run in a worker t
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 from typing import Any, Callable
@@ -49,7 +50,7 @@ def _inject_sync(pid: int, code_for: Callable[[str, str], str], on_event) -> Any
         executable = os.readlink(f"/proc/{pid}/exe")
     except OSError as exc:
         raise InjectError(f"cannot inspect process {pid}: {exc.strerror}") from None
-    problem = ptrace.problem(pid)
+    problem = ptrace.problem(pid) or _guard_refusal(pid)
     if problem:
         raise InjectError(problem)
     listener = Listener.open()
@@ -71,6 +72,35 @@ def _inject_sync(pid: int, code_for: Callable[[str, str], str], on_event) -> Any
     except BaseException:
         listener.close()
         raise
+
+
+def _guard_refusal(pid: int) -> str | None:
+    """Why injecting cannot work in ``pid``: the runtime guard it was started under (its
+    initial environment, which /proc keeps, holds APEX_HARNESS_GUARD) denies dynamic_code,
+    and the injected statement is compiled from a string. Refused before freezing it."""
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as handle:
+            entries = handle.read().split(b"\0")
+    except OSError:
+        return None
+    config = next((entry.split(b"=", 1)[1] for entry in entries
+                   if entry.startswith(b"APEX_HARNESS_GUARD=")), None)
+    if config is None:
+        return None
+    try:
+        from apex_policy.runtime import RuntimePolicy
+        guard = json.loads(config)
+        if RuntimePolicy.from_dict(guard.get("policy") or {}).decide(
+                "dynamic_code", "<string>") != "deny":
+            return None
+    except Exception:
+        return None
+    source = guard.get("source") or "its policy"
+    return (f"process {pid} runs under Apex's runtime guard ({source}), which denies "
+            f"dynamic_code: attaching by processId injects a "
+            f"statement compiled from a string, which that guard refuses. Start the program "
+            f"listening (apex_harness.listen(), or APEX_HARNESS_LISTEN with boot.py) and "
+            f"attach with `connect` and `harness: true`, which the guard lets through.")
 
 
 async def connect_harness(host: str, port: int, token: str, on_event) -> Any:
