@@ -80,14 +80,20 @@ async def test_workspace_pull_is_held_until_an_edit_changes_a_document(start, wo
     client = await start(capabilities=pull_capabilities())
     uri = open_doc(client, workspace / "a.py", "x = eval(expr)\n")
     first, again = await first_workspace_pull(client)
+    scans = len(client.progress_reports)  # each scan of the files on disk reports progress
+    assert scans == 1
     held = asyncio.ensure_future(client.workspace_diagnostic_async(again))
     assert await still_pending(client, held, uri)
+    # Saving an open file is not a change on disk the scan needs to see again.
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=uri, type=types.FileChangeType.Changed)]))
     insert(client, uri, 0, 0, "y = eval(other)\n", version=2)
     report = await held
     items = {item.uri: item for item in report.items}
     assert items[uri].kind == "full" and items[uri].version == 2
     assert codes(items[uri].items) == ["APX101", "APX101"]
     assert items[(workspace / "on_disk.py").as_uri()].kind == "unchanged"
+    assert len(client.progress_reports) == scans  # the last scan's reports were reused
 
 
 async def test_workspace_pull_is_held_until_a_file_changes_on_disk(start, workspace):

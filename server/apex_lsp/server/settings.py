@@ -79,5 +79,4 @@ def register(server) -> None:
             for uri, doc in list(ls.workspace.text_documents.items()):
                 if ls.is_python(doc):
                     ls.scheduler.request(uri)
-        if any(p.endswith((".py", ".pyi")) for p in changed):
             ls.diagnostic_changes.notify(disk=True)  # held workspace pulls rescan
