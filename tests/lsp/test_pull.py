@@ -186,3 +186,21 @@ async def test_shutdown_with_a_held_workspace_pull(start, workspace):
     await client.shutdown_session()
     assert client._server.returncode is not None or await client._server.wait() == 0
     held.cancel()
+
+
+async def test_a_held_workspace_pull_reports_a_closed_document_from_disk(start, workspace):
+    client = await start(capabilities=pull_capabilities())
+    keep = open_doc(client, workspace / "keep.py", "x = 1\n")
+    path = workspace / "a.py"
+    uri = open_doc(client, path, "x = eval(expr)\n")
+    insert(client, uri, 0, 0, "y = eval(other)\n", version=2)  # unsaved: 2 findings
+    first, again = await first_workspace_pull(client)
+    assert codes({i.uri: i for i in first.items}[uri].items) == ["APX101", "APX101"]
+    held = asyncio.ensure_future(client.workspace_diagnostic_async(again))
+    assert await still_pending(client, held, keep)
+    client.text_document_did_close(types.DidCloseTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=uri)))
+    report = await held
+    closed = {i.uri: i for i in report.items}[uri]
+    assert closed.kind == "full" and closed.version is None  # the file on disk now
+    assert codes(closed.items) == ["APX101"]

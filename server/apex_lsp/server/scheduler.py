@@ -120,8 +120,8 @@ class Scheduler:
         if task is not None and not task.done():
             task.cancel()
         for waiter in self._waiters.pop(uri, []):
-            if not waiter.done():
-                waiter.cancel()
+            if not waiter.done():  # wait_current answers None for a closed document
+                waiter.set_result(None)
         # A closed document is reported from the file on disk again.
         self.server.diagnostic_changes.notify(disk=True)
 
