@@ -81,6 +81,7 @@ async def _register_policy_watchers(ls) -> None:
     except Exception:  # the client may refuse; policy edits then need a restart or a command
         # (and files edited outside the editor reach cross-file taint on the next scan)
         log.warning("client refused to watch policy files", exc_info=True)
+        ls.watch_registration = False  # no change on disk will be announced
 
 
 def parent_alive(pid: int) -> bool:
