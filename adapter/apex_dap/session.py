@@ -37,6 +37,9 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 OWN_EVENTS = {"initialized", "exited", "terminated"}
 #: debugpy-adapter internals an editor has no use for.
 DEBUGPY_ADAPTER_EVENTS = {"debugpySockets", "debugpyWaitingForServer"}
+#: After `terminated`, how long to wait for the editor's `disconnect` before ending anyway
+#: (an editor that vanished without closing its end of the stream).
+DISCONNECT_GRACE = 5.0
 
 
 class Session:
@@ -56,8 +59,11 @@ class Session:
         self.resources: ResourceMonitor | None = None
         self.configured = asyncio.Event()
         self._debugpy_initialized = asyncio.Event()
-        self.finished = asyncio.Event()  # terminated sent: the adapter may exit
+        #: The adapter may exit: `disconnect` answered, or `terminated` sent and the
+        #: editor let DISCONNECT_GRACE pass without disconnecting.
+        self.finished = asyncio.Event()
         self._ended = False
+        self._end_sent = asyncio.Event()  # exited/terminated sent, links closed
         self._program_name = ""
         self._tasks: set[asyncio.Task] = set()
         self._output_tasks: list[asyncio.Task] = []
@@ -496,9 +502,19 @@ class Session:
         await self._end_session()
 
     async def _end_session(self) -> None:
-        if self._ended:
+        if self._ended:  # ending already (program gone and disconnect at once): let it finish
+            await self._end_sent.wait()
             return
         self._ended = True
+        try:
+            await self._send_end()
+        finally:
+            self._end_sent.set()
+            # DAP: the editor answers `terminated` with `disconnect`, which must be answered
+            # before the adapter goes (else VS Code logs a read error); wait for it, bounded.
+            self._spawn(self._finish_after(DISCONNECT_GRACE))
+
+    async def _send_end(self) -> None:
         if self._output_tasks:
             await asyncio.wait(self._output_tasks, timeout=2)
         if self.resources is not None:
@@ -514,7 +530,12 @@ class Session:
             self._harness_launch.close()
         elif self.harness is not None:
             self._close_attached_harness()
-        self.finished.set()
+
+    async def _finish_after(self, grace: float) -> None:
+        await asyncio.sleep(grace)
+        if not self.finished.is_set():
+            log.info("no disconnect %.0fs after terminated: ending the session", grace)
+            self.finished.set()
 
     # ------------------------------------------------------------------ ending
     async def disconnect_request(self, request: Request) -> None:
@@ -525,6 +546,7 @@ class Session:
         if self.client is not None:
             self.client.respond(request)
         await self._end_session()
+        self.finished.set()
 
     async def terminate_request(self, request: Request) -> None:
         if self.kind == "attach" and self.target is None and self.link is not None:
