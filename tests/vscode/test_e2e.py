@@ -245,7 +245,10 @@ def test_vscode_journey(journey):
     env = dict(journey["env"], APEX_E2E_URL=f"http://127.0.0.1:{port}/?folder={workspace}",
                APEX_E2E_OUT=str(run_dir), APEX_E2E_PLAYWRIGHT=str(PLAYWRIGHT),
                APEX_E2E_WORKSPACE=str(workspace), APEX_E2E_LINES=json.dumps(journey["lines"]),
-               APEX_E2E_ATTACH="1" if journey["served"] else "0")
+               APEX_E2E_ATTACH="1" if journey["served"] else "0",
+               # Other runs' harness programs may be listed too (the picker shows every
+               # harness of the user): pick ours by pid.
+               APEX_E2E_SERVED_PID=str(journey["served"].pid) if journey["served"] else "")
     code = run_driver(DRIVER, env, run_dir, DRIVER_TIMEOUT)
     apex_logs = keep_logs(journey["user_data"], run_dir)
     stages = [json.loads(line) for line in (run_dir / "stages.jsonl").read_text().splitlines()

@@ -190,8 +190,9 @@ async function attach() {
   await wb.step("select Apex: attach to a process", () => wb.selectConfiguration("Apex: attach to a process"));
   await wb.step("the process picker opens", () =>
     page.locator(".quick-input-widget", { hasText: "Attach Apex to a Python process" }).waitFor({ timeout: SLOW }));
-  await wb.quickInput().fill("served.py");
-  const row = wb.focusedRow("served.py");
+  const ours = `${process.env.APEX_E2E_SERVED_PID}: served.py`;  // not another run's
+  await wb.quickInput().fill(ours);
+  const row = wb.focusedRow(ours);
   await wb.step("the picker lists served.py", () => row.waitFor());
   const picked = (await row.innerText()).replace(/\s+/g, " ").trim();
   await wb.shot("10-attach-picker");
