@@ -96,3 +96,23 @@ def test_a_file_changed_since_its_facts_costs_only_its_findings(tmp_path):
     _write_facts(tmp_path, facts_dir)
     (tmp_path / "sinks.py").write_text("# rewritten while the check ran\n" + SINKS)
     assert cross_file_findings(str(facts_dir))[0] == []
+
+
+def test_a_module_top_level_without_sources_waits_for_a_flow(tmp_path):
+    # script.py names no source and has no pattern finding, so its top level is not
+    # analysed by its own pass; calling a function that returns one wakes it.
+    files = {
+        "inputs.py": "import sys\n\n\ndef get_cmd():\n    return sys.argv[1]\n",
+        "shell.py": "import os\n\n\ndef run(cmd):\n    os.system(cmd)\n",
+        "script.py": "from inputs import get_cmd\nfrom shell import run\n\nrun(get_cmd())\n",
+    }
+    facts_dir = tmp_path / "facts"
+    facts_dir.mkdir()
+    analyzer = Analyzer([r for r in all_rules() if r.enabled_by_default],
+                        passes=[TaintPass(cache=False, facts_dir=str(facts_dir))])
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+        analyzer.analyze_file(str(tmp_path / name))
+    [finding] = cross_file_findings(str(facts_dir))[0]
+    assert (finding.path.rpartition("/")[2], finding.line, finding.rule) == (
+        "script.py", 4, "APX801")

@@ -193,6 +193,9 @@ turns the taint rules off for the project; `select`/`ignore`/`severity`/
 * A deferred function is woken by a source-returning callee only when it calls
   it by name with no space before the parenthesis (`get_input()`); calls
   through variables or `getattr` do not wake it.
+* A module whose text names no source and holds no pattern finding has its top
+  level treated like such a function: analysed only when it calls a function
+  that returns a source.
 * A function with no source of its own, no secret-named parameter and no
   untrusted route parameter is analysed only when a flow reaches it or a pattern finding in it
   may be downgraded: a sink inside it that no flow reaches gets no verdict.

@@ -176,26 +176,28 @@ class ModuleAnalysis:
     def __init__(self, tree: ast.Module, source: str, path: str, aliases: dict[str, str], spec,
                  *, name: str = "", is_package: bool = False,
                  cache: FactsCache | None = None, lazy: bool = True,
-                 upfront: bool = True, verdict_lines: Iterable[int] = ()) -> None:
+                 verdict_lines: Iterable[int] = ()) -> None:
         self.scope = scope = ModuleScope(tree, aliases, name, is_package, spec)
         self.path = path
         self.cache = cache
         self.source = source
-        top = FunctionFlow(scope, tree, MODULE_SCOPE, None, None)
-        functions: dict[str, FunctionFacts] = {MODULE_SCOPE: top.run()}
-        scope.globals = {k: {o: v for o, v in t.items() if o[0] == "s"}
-                         for k, t in top.env.items() if "." not in k and t}
-        scope.globals = {k: v for k, v in scope.globals.items() if v}
-        self.env_digest = scope.environment_digest() if cache is not None else ""
+        hinted = _hinted_lines(source, _source_hints(spec, aliases))
+        wanted = sorted(set(verdict_lines))
+        functions: dict[str, FunctionFacts] = {}
         imports = {local: absolute for local, target in aliases.items()
                    if (absolute := scope.absolute(target)) is not None}
         self.facts = ModuleFacts(name, path, functions, imports,
                                  _digest(source), {}, aliases, tuple(sorted(scope.classes)))
+        if not lazy or hinted or wanted:
+            self._analyze_top_level()
+        else:
+            # Nothing in the module names a source and no pattern finding wants a verdict:
+            # its top level, like a function, waits for a flow (a call to a function that
+            # returns a source) and has no tainted globals.
+            end = len(self.lines) or 1
+            self.facts.deferred[MODULE_SCOPE] = (1, end, 1, end)
+        self.env_digest = scope.environment_digest() if cache is not None else ""
         everything = not lazy or bool(scope.globals)
-        if not upfront:  # parsed again only to analyse deferred functions on demand
-            return
-        hinted = [] if everything else _hinted_lines(source, _source_hints(spec, aliases))
-        wanted = sorted(set(verdict_lines))
         for qualname, (node, _, _, top) in scope.function_nodes.items():
             first, last = _first_line(node), node.end_lineno
             if everything or _any_within(hinted, first, last) or \
@@ -204,6 +206,16 @@ class ModuleAnalysis:
                 self._analyze(qualname)
             else:
                 self.facts.deferred[qualname] = (first, last, _first_line(top), top.end_lineno)
+
+    def _analyze_top_level(self) -> FunctionFacts:
+        scope = self.scope
+        top = FunctionFlow(scope, scope.tree, MODULE_SCOPE, None, None)
+        facts = self.facts.functions[MODULE_SCOPE] = top.run()
+        self.facts.deferred.pop(MODULE_SCOPE, None)
+        tainted = {k: {o: v for o, v in t.items() if o[0] == "s"}
+                   for k, t in top.env.items() if "." not in k and t}
+        scope.globals = {k: v for k, v in tainted.items() if v}
+        return facts
 
     @classmethod
     def partial(cls, module: ModuleFacts, source: str, spec, qualname: str, *,
@@ -255,6 +267,8 @@ class ModuleAnalysis:
         facts = self.facts.functions.get(qualname)
         if facts is None and qualname in self.scope.function_nodes:
             facts = self._analyze(qualname)
+        elif facts is None and qualname == MODULE_SCOPE and qualname in self.facts.deferred:
+            facts = self._analyze_top_level()
         return facts
 
     def _analyze(self, qualname: str) -> FunctionFacts:
