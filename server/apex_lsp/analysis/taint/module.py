@@ -195,7 +195,7 @@ class ModuleAnalysis:
             # its top level, like a function, waits for a flow (a call to a function that
             # returns a source) and has no tainted globals.
             end = len(self.lines) or 1
-            self.facts.deferred[MODULE_SCOPE] = (1, end, 1, end)
+            self.facts.deferred[MODULE_SCOPE] = (1, end, 1, end, _top_level_ranges(tree))
         self.env_digest = scope.environment_digest() if cache is not None else ""
         everything = not lazy or bool(scope.globals)
         for qualname, (node, _, _, top) in scope.function_nodes.items():
@@ -368,8 +368,19 @@ def _is_name_char(char: str) -> bool:
 
 
 def calls_within(called: list[int], span: tuple) -> bool:
-    """Whether a deferred function's lines (``span``) hold one of ``called``."""
+    """Whether a deferred function's lines (``span``) hold one of ``called``; for a
+    module's top level, only the lines of its own statements (not its definitions)."""
+    if len(span) > 4:
+        return any(_any_within(called, first, last) for first, last in span[4])
     return _any_within(called, span[0], span[1])
+
+
+def _top_level_ranges(tree: ast.Module) -> tuple:
+    """(first, last) lines of the module-level statements the top-level flow runs
+    (definitions are not among them: their bodies are functions of their own)."""
+    return tuple((node.lineno, node.end_lineno) for node in tree.body
+                 if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                          ast.ClassDef, ast.Import, ast.ImportFrom)))
 
 
 def analyze_module(tree: ast.Module, source: str, path: str, aliases: dict[str, str], spec, *,
